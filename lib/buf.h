@@ -1,0 +1,65 @@
+/*
+ * Bounds-checked cursors over wire bytes: the only code that reads or writes
+ * network (big-endian) data. A failed read or write never advances the
+ * cursor and leaves the output untouched.
+ */
+#ifndef FT_BUF_H
+#define FT_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A read cursor: borrows the bytes for its lifetime. */
+struct rbuf {
+	const uint8_t *p;
+	size_t len; /* total length */
+	size_t off; /* next byte to read */
+};
+
+/* A write cursor into caller memory of cap bytes. */
+struct wbuf {
+	uint8_t *p;
+	size_t cap;
+	size_t off;
+};
+
+void rbuf_init(struct rbuf *b, const void *p, size_t len);
+/* Bytes left to read. */
+static inline size_t
+rbuf_left(const struct rbuf *b)
+{
+	return b->len - b->off;
+}
+/* Each reader returns 0 and advances, or -1 (too few bytes) and does not. */
+int rbuf_u8(struct rbuf *b, uint8_t *v);
+int rbuf_u16(struct rbuf *b, uint16_t *v);
+int rbuf_u32(struct rbuf *b, uint32_t *v);
+int rbuf_u64(struct rbuf *b, uint64_t *v);
+/* Big-endian unsigned integer of n bytes, 1 <= n <= 8 (reduced-size fields). */
+int rbuf_uint(struct rbuf *b, size_t n, uint64_t *v);
+int rbuf_bytes(struct rbuf *b, void *dst, size_t n);
+int rbuf_skip(struct rbuf *b, size_t n);
+/*
+ * Split off the next n bytes as a sub-cursor (for a flowset or a record):
+ * 0 and both advance, or -1.
+ */
+int rbuf_sub(struct rbuf *b, size_t n, struct rbuf *sub);
+
+void wbuf_init(struct wbuf *b, void *p, size_t cap);
+static inline size_t
+wbuf_left(const struct wbuf *b)
+{
+	return b->cap - b->off;
+}
+/* Each writer returns 0 and advances, or -1 (no room) and writes nothing. */
+int wbuf_u8(struct wbuf *b, uint8_t v);
+int wbuf_u16(struct wbuf *b, uint16_t v);
+int wbuf_u32(struct wbuf *b, uint32_t v);
+int wbuf_u64(struct wbuf *b, uint64_t v);
+int wbuf_bytes(struct wbuf *b, const void *src, size_t n);
+int wbuf_zero(struct wbuf *b, size_t n);
+/* Overwrite a u16 at an earlier offset (a length field): 0 or -1. */
+int wbuf_patch_u16(struct wbuf *b, size_t at, uint16_t v);
+
+#endif

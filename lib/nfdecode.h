@@ -1,0 +1,89 @@
+/*
+ * NetFlow v5, v9 and IPFIX decoding into struct flow. One nf_session holds
+ * the state of every exporter seen: templates and options templates keyed
+ * by (exporter address and port, source id / observation domain, template
+ * id), learned sampling rates, and data held back until its template comes.
+ * Its memory is bounded by the limits given to nf_session_new().
+ *
+ * Decoded flows carry the counters as received (unscaled) and the sampling
+ * rate the exporter announced in flow.sampling: 1 when it announced none,
+ * 0 when it references a sampler whose rate is unknown. Applying the rate
+ * (and config overrides) is the caller's job.
+ */
+#ifndef FT_NFDECODE_H
+#define FT_NFDECODE_H
+
+#include <sys/socket.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/flow.h"
+
+enum nf_err {
+	NF_OK = 0,
+	NF_ERR_SHORT = -1,    /* shorter than its header */
+	NF_ERR_VERSION = -2,  /* not 5, 9 or 10 */
+	NF_ERR_COUNT = -3,    /* v5 count > 30 or zero */
+	NF_ERR_LENGTH = -4,   /* length field disagrees with the datagram */
+	NF_ERR_FLOWSET = -5,  /* a flowset/set header is malformed */
+	NF_ERR_TEMPLATE = -6, /* a template is malformed */
+	NF_ERR_MEMORY = -7,   /* a state limit was hit */
+};
+#define NF_NERR 8
+
+/* What one datagram was, for the caller's per-exporter accounting. */
+struct nf_packet_info {
+	uint16_t version;
+	uint32_t domain; /* v9 source id, IPFIX domain, v5 engine type<<8|id */
+	uint32_t sequence; /* the header's sequence number */
+	uint32_t
+	    seq_flows; /* v5: records in this packet (sequence counts flows) */
+	uint64_t export_ms;  /* export time from the header, ms UTC */
+	uint32_t sys_uptime; /* v5/v9 header sysUptime, ms */
+	uint32_t records;    /* data records emitted now */
+	uint32_t held;       /* data records held waiting for a template */
+	uint32_t released; /* held records decoded by this packet's templates */
+	uint32_t templates; /* templates and options templates learned */
+	uint32_t skipped;  /* records skipped (unknown template dropped etc.) */
+	uint32_t sampling; /* the rate in the v5 header, 0 if none */
+};
+
+struct nf_session;
+
+/* Limits: 0 picks a default. */
+struct nf_limits {
+	size_t max_templates;  /* templates over all exporters */
+	size_t max_held_bytes; /* data held waiting for templates */
+	size_t max_exporters;
+};
+
+/* A new session, or NULL with errno set. */
+struct nf_session *nf_session_new(const struct nf_limits *lim);
+void nf_session_free(struct nf_session *s);
+
+/*
+ * Called once per decoded flow record. The flow is borrowed for the call.
+ * Return 0 to go on, -1 to stop decoding this datagram.
+ */
+typedef int nf_emit_fn(void *arg, const struct flow *f);
+
+/*
+ * Decode one datagram from the exporter at from, received at arrival_ms
+ * (ms UTC). Each flow gets exporter = the source address. Returns NF_OK or
+ * an nf_err; on error, records emitted before the fault stay emitted and
+ * info says how far it got.
+ */
+int nf_decode(struct nf_session *s, const uint8_t *pkt, size_t len,
+    const struct sockaddr *from, uint64_t arrival_ms, nf_emit_fn *emit,
+    void *arg, struct nf_packet_info *info);
+const char *nf_strerror(int err);
+
+/*
+ * Save the templates of every exporter to path (atomically) and load them
+ * back: so data right after a restart decodes at once. 0 or -1 (errno).
+ */
+int nf_session_save(const struct nf_session *s, const char *path);
+int nf_session_load(struct nf_session *s, const char *path);
+
+#endif
