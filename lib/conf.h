@@ -23,6 +23,9 @@ extern cfg_opt_t conf_sensor_opts[];
 extern cfg_opt_t conf_collector_opts[];
 extern cfg_opt_t conf_scanner_opts[];
 extern cfg_opt_t conf_cgi_opts[];
+/* scanner { scoreboard { } }: owned by the scoreboard, included by
+ * conf_scanner.c. */
+extern cfg_opt_t conf_board_opts[];
 
 /*
  * Parse path against the full schema. On failure returns NULL and fills eb
