@@ -34,8 +34,8 @@
 #define FF_REC_V6      136
 #define FF_REC_MAX     FF_REC_V6
 #define FF_RAW_MAX     ((size_t)FLOWFILE_BLOCK_RECORDS * FF_REC_MAX)
-#define FF_NEST_MAX_DIR                                                        \
-	80 /* "YYYY/YYYY-MM/YYYY-MM-DD/" with room for any int */
+/* "YYYY/YYYY-MM/YYYY-MM-DD/" with room for any int. */
+#define FF_NEST_MAX_DIR 80
 
 static const uint8_t ff_magic[8] = { 0x89, 'F', 'T', 'F', '\r', '\n', 0x1a,
 	'\n' };
