@@ -40,6 +40,7 @@ struct nf_exporter {
 	uint32_t rate;        /* rate announced without a sampler id; 0 none */
 	unsigned nsamplers;
 	struct nf_sampler samplers[NF_MAX_SAMPLERS];
+	uint32_t save_idx; /* scratch for nf_session_save() */
 };
 
 /* A data set waiting for its template, with its datagram's times. */
