@@ -65,7 +65,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct flow flows[NFLOWS];
-	struct nf_encoder_opts o = {.version = 5, .boot_ms = BOOT_MS};
+	struct nf_encoder_opts o = { .version = 5, .boot_ms = BOOT_MS };
 	struct nf_encoder *e;
 	struct nf_session *s;
 	struct nf_packet_info info;
@@ -80,9 +80,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct flow *f = &flows[n++];
 
 		if (take(&data, &size, 1) & 1)
-			ft_addr_set_v6(&f->src, (const uint8_t *)"0123456789abcdef");
+			ft_addr_set_v6(
+			    &f->src, (const uint8_t *)"0123456789abcdef");
 		else
-			ft_addr_set_v4(&f->src, (uint32_t)take(&data, &size, 4));
+			ft_addr_set_v4(
+			    &f->src, (uint32_t)take(&data, &size, 4));
 		ft_addr_set_v4(&f->dst, (uint32_t)take(&data, &size, 4));
 		f->bytes = take(&data, &size, 5);
 		f->packets = take(&data, &size, 4);
@@ -113,8 +115,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		memset(&g, 0, sizeof(g));
 		if (len > 0) {
-			if (nf_decode(s, buf, (size_t)len, NULL, NOW_MS, collect,
-				&g, &info) != NF_OK)
+			if (nf_decode(s, buf, (size_t)len, NULL, NOW_MS,
+				collect, &g, &info) != NF_OK)
 				abort();
 		}
 		for (i = 0, k = 0; i < consumed; i++) {

@@ -32,7 +32,8 @@ fuzz_nf_datagrams(const uint8_t *data, size_t size, uint16_t version)
 {
 	static uint8_t pkt[65536];
 	struct nf_limits lim = {
-	    .max_templates = 16, .max_held_bytes = 4096, .max_exporters = 4};
+		.max_templates = 16, .max_held_bytes = 4096, .max_exporters = 4
+	};
 	struct nf_session *s = nf_session_new(&lim);
 	struct nf_packet_info info;
 	struct sockaddr_in from;

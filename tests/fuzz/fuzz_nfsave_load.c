@@ -17,7 +17,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char path[64];
-	struct nf_limits lim = {.max_templates = 8, .max_exporters = 2};
+	struct nf_limits lim = { .max_templates = 8, .max_exporters = 2 };
 	struct nf_session *s;
 	uint64_t h = 0xcbf29ce484222325ull;
 	uint8_t tail[8], flag;
@@ -25,8 +25,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 
 	if (path[0] == '\0')
-		snprintf(path, sizeof(path), "/tmp/fuzz_nfsave.%d",
-		    (int)getpid());
+		snprintf(
+		    path, sizeof(path), "/tmp/fuzz_nfsave.%d", (int)getpid());
 	if (size == 0)
 		return 0;
 	flag = data[0];
@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fwrite(data, 1, size, fp);
 	if (flag & 1) {
 		for (i = 0; i < 8; i++)
-			h = (h ^ (uint8_t)"FTNFSES1"[i]) * 0x100000001b3ull;
+			h = (h ^ (uint8_t) "FTNFSES1"[i]) * 0x100000001b3ull;
 		for (i = 0; i < size; i++)
 			h = (h ^ data[i]) * 0x100000001b3ull;
 		for (i = 0; i < 8; i++)
