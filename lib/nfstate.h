@@ -67,6 +67,8 @@ struct nf_session {
 	size_t nheld;
 	size_t held_bytes;
 	struct nf_session_stats st;
+	nf_options_fn *opt_fn;
+	void *opt_arg;
 };
 
 /* The datagram being decoded: what records need beyond their template. */

@@ -27,7 +27,7 @@ struct nft_out {
 	struct flow f[NFT_MAXOUT];
 };
 
-static int
+static __attribute__((unused)) int
 nft_collect(void *arg, const struct flow *f)
 {
 	struct nft_out *o = arg;
@@ -38,7 +38,7 @@ nft_collect(void *arg, const struct flow *f)
 }
 
 /* Flow i: every field set to something distinct; v6 when asked. */
-static void
+static __attribute__((unused)) void
 nft_make_flow(struct flow *f, unsigned i, int v6)
 {
 	uint8_t a[16];
@@ -80,13 +80,13 @@ nft_make_flow(struct flow *f, unsigned i, int v6)
 	f->direction = FLOW_DIR_UNKNOWN;
 }
 
-static struct sockaddr_in nft_from4 = {
+static __attribute__((unused)) struct sockaddr_in nft_from4 = {
 	.sin_family = AF_INET,
 	.sin_port = 0x3930, /* 12345 in network order */
 	.sin_addr = { .s_addr = 0x0100007f },
 };
 
-static void
+static __attribute__((unused)) void
 nft_assert_flow_equal(const struct flow *a, const struct flow *b)
 {
 	assert_true(ft_addr_equal(&a->src, &b->src));
