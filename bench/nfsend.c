@@ -36,7 +36,8 @@ struct send_opts {
 	uint64_t export_step_ms;  /* per packet, with export_start_ms */
 	uint64_t skip[SEND_MAXSKIP];
 	size_t n_skip;
-	uint64_t repeat_every; /* send each packet twice every N (0 none) */
+	uint16_t src_port; /* bind the source port (0: any) */
+	int dry_run;       /* encode only, send nothing */
 };
 
 static void
@@ -44,7 +45,7 @@ usage(void)
 {
 	fprintf(stderr,
 	    "usage: ft-nfsend -v 5|9|10 -c count [-r flows/s] [-p per-packet] "
-	    "[-s seed]\n"
+	    "[-s seed] [-P src-port] [-n]\n"
 	    "                 [-D domain] [-S sampling] [-T export-start-s] "
 	    "[-I step-ms]\n"
 	    "                 [-x i,j,...] host:port\n");
@@ -154,7 +155,7 @@ main(int argc, char *argv[])
 	memset(&o, 0, sizeof(o));
 	o.version = 5;
 	o.seed = 1;
-	while ((ch = getopt(argc, argv, "c:D:I:p:r:s:S:T:v:x:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:D:I:np:P:r:s:S:T:v:x:")) != -1) {
 		switch (ch) {
 		case 'c':
 			o.count = strtoull(optarg, NULL, 10);
@@ -165,8 +166,14 @@ main(int argc, char *argv[])
 		case 'I':
 			o.export_step_ms = strtoull(optarg, NULL, 10);
 			break;
+		case 'n':
+			o.dry_run = 1;
+			break;
 		case 'p':
 			o.per_packet = strtoul(optarg, NULL, 10);
+			break;
+		case 'P':
+			o.src_port = (uint16_t)strtoul(optarg, NULL, 10);
 			break;
 		case 'r':
 			o.rate = strtoull(optarg, NULL, 10);
@@ -211,8 +218,27 @@ main(int argc, char *argv[])
 		o.seed = 1;
 	rs = o.seed;
 	sl = addr_to_sockaddr(&a, port, &ss);
-	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) == -1 ||
-	    connect(fd, (struct sockaddr *)&ss, sl) == -1) {
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) == -1) {
+		perror("ft-nfsend: socket");
+		return 1;
+	}
+	if (o.src_port != 0) {
+		struct sockaddr_storage src;
+		struct ft_addr any;
+		socklen_t srclen;
+
+		memset(&any, 0, sizeof(any));
+		if (a.family == FT_AF_INET)
+			ft_addr_set_v4(&any, 0x7f000001);
+		else
+			any = a;
+		srclen = addr_to_sockaddr(&any, o.src_port, &src);
+		if (bind(fd, (struct sockaddr *)&src, srclen) == -1) {
+			perror("ft-nfsend: bind");
+			return 1;
+		}
+	}
+	if (connect(fd, (struct sockaddr *)&ss, sl) == -1) {
 		perror("ft-nfsend: socket");
 		return 1;
 	}
@@ -253,7 +279,7 @@ main(int argc, char *argv[])
 		done += consumed;
 		if (len == 0)
 			continue;
-		if (send_is_skipped(&o, pkt)) {
+		if (o.dry_run || send_is_skipped(&o, pkt)) {
 			skip_pkts++;
 			skip_flows += consumed;
 		} else {

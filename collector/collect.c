@@ -231,6 +231,13 @@ collect_datagram(struct collect *co, const struct ring_msg *m)
 	export_ms = collect_export_ms(m->data, m->len, version);
 	co->cur_bin =
 	    rotate_pick(co->rot, m->arrival_ms, export_ms, &co->cur_late);
+	if (co->nbatch > 0 && co->batch_bin != co->cur_bin) {
+		/* Batched flows belong to another interval: write them out
+		 * (opening their file) and pick again against it. */
+		collect_flush(co);
+		co->cur_bin = rotate_pick(
+		    co->rot, m->arrival_ms, export_ms, &co->cur_late);
+	}
 	if (rotate_must_publish(co->rot, co->cur_bin))
 		(void)collect_rotate(co);
 	co->cur = e;

@@ -332,6 +332,8 @@ exporter_packet(struct exporter *e, int err, const struct nf_packet_info *info,
 		return 0;
 	}
 	diff = (int32_t)(info->sequence - e->seq_next);
+	if (diff >= 0 || -diff > (int64_t)EXPORTER_LATE_WINDOW)
+		e->late_run = 0;
 	if (diff == 0) {
 		/* in order */
 	} else if (uptime_back) {
@@ -344,9 +346,25 @@ exporter_packet(struct exporter *e, int err, const struct nf_packet_info *info,
 			lost = (uint64_t)diff;
 		EXP_ADD(e, lost_flows, lost);
 	} else if (diff < 0 && -diff <= (int64_t)EXPORTER_LATE_WINDOW) {
-		/* Late or duplicated: keep expecting what we expected. */
-		EXP_ADD(e, late_packets, 1);
-		return 0;
+		/*
+		 * Late or duplicated: keep expecting what we expected. But
+		 * a run of "late" packets that follow one another is a
+		 * restarted exporter counting again from a small number.
+		 */
+		if (e->late_run > 0 && info->sequence == e->late_next)
+			e->late_run++;
+		else
+			e->late_run = 1;
+		e->late_next = info->sequence + step;
+		if (e->late_run < EXPORTER_RESTART_RUN) {
+			EXP_ADD(e, late_packets, 1);
+			return 0;
+		}
+		e->cur.late_packets -= e->cur.late_packets >= e->late_run - 1
+		    ? e->late_run - 1
+		    : e->cur.late_packets;
+		e->total.late_packets -= e->late_run - 1;
+		EXP_ADD(e, resets, 1);
 	} else {
 		EXP_ADD(e, resets, 1);
 	}

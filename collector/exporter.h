@@ -37,6 +37,8 @@ struct exporter_policy {
  * EXPORTER_LATE_WINDOW) are an exporter restart, not loss. */
 #define EXPORTER_RESET_GAP   (1u << 24)
 #define EXPORTER_LATE_WINDOW (1u << 16)
+/* This many consecutive "late" packets in sequence are a restart. */
+#define EXPORTER_RESTART_RUN 3
 
 /* Counters of one exporter stream. */
 struct exporter_counters {
@@ -66,6 +68,8 @@ struct exporter {
 	bool seq_valid;
 	uint32_t seq_next;
 	uint32_t last_uptime;
+	uint32_t late_next; /* next sequence of a run of late packets */
+	uint32_t late_run;
 	/* configured rate for this exporter, 0 none */
 	uint32_t ov_rate;
 	bool ov_force;

@@ -125,9 +125,19 @@ test_exporter_reset_on_restart(void **state)
 	assert_int_equal(e->total.lost_flows, 0);
 	/* and tracking goes on from there */
 	assert_int_equal(pkt(e, 5, 60, 30), 30);
+	/* a restart soon after start: three in a row behind are a reset */
+	pkt(e, 5, 90, 30);
+	assert_int_equal(pkt(e, 5, 0, 30), 0);
+	assert_int_equal(pkt(e, 5, 30, 30), 0);
+	assert_int_equal(e->total.resets, 1);
+	assert_int_equal(pkt(e, 5, 60, 30), 0);
+	assert_int_equal(e->total.resets, 2);
+	assert_int_equal(e->total.late_packets, 0);
+	assert_int_equal(pkt(e, 5, 90, 30), 0);
+	assert_int_equal(e->total.lost_flows, 30);
 	/* a huge jump forward is a reset too */
 	assert_int_equal(pkt(e, 5, 90 + (1u << 25), 30), 0);
-	assert_int_equal(e->total.resets, 2);
+	assert_int_equal(e->total.resets, 3);
 	exporter_table_free(t);
 }
 
