@@ -329,9 +329,29 @@ exporter_packet(struct exporter *e, int err, const struct nf_packet_info *info,
 	if (!e->seq_valid) {
 		e->seq_valid = info->version != 10 || info->held == 0;
 		e->seq_next = info->sequence + step;
+		e->seq_prev = info->sequence;
+		e->step_prev = step;
 		return 0;
 	}
+	if (e->seq_mode == EXPORTER_SEQ_INCLUSIVE)
+		e->seq_next = e->seq_prev + step;
 	diff = (int32_t)(info->sequence - e->seq_next);
+	/*
+	 * Some exporters (softflowd's IPFIX) count the records of the
+	 * message itself in its sequence number. Learn which kind this is
+	 * once two messages of different sizes tell the kinds apart.
+	 */
+	if (info->version != 9 && e->seq_mode == EXPORTER_SEQ_UNKNOWN &&
+	    step != e->step_prev) {
+		if (diff == 0)
+			e->seq_mode = EXPORTER_SEQ_RFC;
+		else if (info->sequence == e->seq_prev + step) {
+			e->seq_mode = EXPORTER_SEQ_INCLUSIVE;
+			diff = 0;
+		}
+	}
+	e->seq_prev = info->sequence;
+	e->step_prev = step;
 	if (diff >= 0 || -diff > (int64_t)EXPORTER_LATE_WINDOW)
 		e->late_run = 0;
 	if (diff == 0) {

@@ -40,6 +40,15 @@ struct exporter_policy {
 /* This many consecutive "late" packets in sequence are a restart. */
 #define EXPORTER_RESTART_RUN 3
 
+/*
+ * How an exporter's sequence counts: RFC 3954/7011 (records before this
+ * message) or inclusive (records up to and including it, as softflowd's
+ * IPFIX does); learned from the stream.
+ */
+#define EXPORTER_SEQ_UNKNOWN   0
+#define EXPORTER_SEQ_RFC       1
+#define EXPORTER_SEQ_INCLUSIVE 2
+
 /* Counters of one exporter stream. */
 struct exporter_counters {
 	uint64_t packets;
@@ -68,6 +77,9 @@ struct exporter {
 	bool seq_valid;
 	uint32_t seq_next;
 	uint32_t last_uptime;
+	uint32_t seq_prev;  /* the last sequence number */
+	uint32_t step_prev; /* and the records of its message */
+	uint8_t seq_mode;   /* EXPORTER_SEQ_* */
 	uint32_t late_next; /* next sequence of a run of late packets */
 	uint32_t late_run;
 	/* configured rate for this exporter, 0 none */

@@ -184,6 +184,24 @@ test_exporter_ipfix_gap_counts_records(void **state)
 }
 
 static void
+test_exporter_inclusive_sequence_learned(void **state)
+{
+	struct exporter_table *t = exporter_table_new(0);
+	struct exporter *e = get(t, 0x0a000001, 10, 0);
+
+	(void)state;
+	/* softflowd: 18 records with sequence 18, then 23 with 41 */
+	assert_int_equal(pkt(e, 10, 18, 18), 0);
+	assert_int_equal(pkt(e, 10, 41, 23), 0);
+	assert_int_equal(e->seq_mode, EXPORTER_SEQ_INCLUSIVE);
+	assert_int_equal(pkt(e, 10, 51, 10), 0);
+	/* a message of 10 lost, then one of 5: 10 lost */
+	assert_int_equal(pkt(e, 10, 66, 5), 10);
+	assert_int_equal(e->total.lost_flows, 10);
+	exporter_table_free(t);
+}
+
+static void
 test_exporter_streams_are_separate(void **state)
 {
 	struct exporter_table *t = exporter_table_new(0);
@@ -393,6 +411,7 @@ main(void)
 		cmocka_unit_test(test_exporter_reset_on_restart),
 		cmocka_unit_test(test_exporter_v9_gap_counts_packets),
 		cmocka_unit_test(test_exporter_ipfix_gap_counts_records),
+		cmocka_unit_test(test_exporter_inclusive_sequence_learned),
 		cmocka_unit_test(test_exporter_streams_are_separate),
 		cmocka_unit_test(test_exporter_table_bounded),
 		cmocka_unit_test(test_exporter_malformed_by_reason),
