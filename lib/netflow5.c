@@ -99,8 +99,11 @@ nf5_decode(const uint8_t *pkt, size_t len, const struct ft_addr *exporter,
 	info->sampling = interval;
 	if (count == 0 || count > NF5_MAX_RECORDS)
 		return NF_ERR_COUNT;
-	if (len != NF5_HDR_LEN + (size_t)count * NF5_REC_LEN)
+	if (len < NF5_HDR_LEN + (size_t)count * NF5_REC_LEN)
 		return NF_ERR_LENGTH;
+	/* Longer is accepted (Logstash and tshark do; seen in the wild):
+	 * the bytes after the count-th record are reported, not decoded. */
+	info->trailing = (uint32_t)(len - NF5_HDR_LEN - count * NF5_REC_LEN);
 	info->seq_flows = count;
 
 	memset(&f, 0, sizeof(f));

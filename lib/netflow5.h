@@ -32,12 +32,14 @@ struct nf5_header {
 };
 
 /*
- * Decode a v5 datagram. The count must be 1..30 and the length exactly
- * 24 + 48 * count; otherwise nothing is emitted. Each flow gets exporter,
- * absolute times from the header (export time - (sysUptime - First),
- * with the difference taken as a signed 32-bit number of ms so an uptime
- * wrap between First and export still works) and sampling from the header
- * (1 when the interval is 0 or 1). Fills info. Returns NF_OK or an nf_err.
+ * Decode a v5 datagram. The count must be 1..30 and the length at least
+ * 24 + 48 * count (NF_ERR_COUNT, NF_ERR_LENGTH: nothing is emitted); bytes
+ * after the last record are ignored and counted in info->trailing. Each flow
+ * gets exporter, absolute times from the header (export time - (sysUptime -
+ * First), with the difference taken as a signed 32-bit number of ms so an
+ * uptime wrap between First and export still works) and sampling from the
+ * header (1 when the interval is 0 or 1). Fills info. Returns NF_OK or an
+ * nf_err.
  */
 int nf5_decode(const uint8_t *pkt, size_t len, const struct ft_addr *exporter,
     nf_emit_fn *emit, void *arg, struct nf_packet_info *info);

@@ -102,6 +102,13 @@ nf_session_stats(const struct nf_session *s, struct nf_session_stats *st)
 	st->held_bytes = s->held_bytes;
 }
 
+void
+nf_session_set_options_fn(struct nf_session *s, nf_options_fn *fn, void *arg)
+{
+	s->opt_fn = fn;
+	s->opt_arg = arg;
+}
+
 static size_t
 nf_exporter_hash(const struct nf_session *s, const struct ft_addr *addr,
     uint16_t port, uint16_t version, uint32_t domain)

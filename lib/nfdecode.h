@@ -50,6 +50,7 @@ struct nf_packet_info {
 	uint32_t sampling; /* the rate in the v5 header, 0 if none */
 	uint32_t options;  /* options data records decoded (not emitted) */
 	uint32_t withdrawn; /* templates withdrawn */
+	uint32_t trailing;  /* v5: bytes after the last record, ignored */
 };
 
 /* Session-wide state counters (nf_session_stats()). */
@@ -78,6 +79,14 @@ struct nf_session *nf_session_new(const struct nf_limits *lim);
 void nf_session_free(struct nf_session *s);
 /* Copy the session's counters into st. */
 void nf_session_stats(const struct nf_session *s, struct nf_session_stats *st);
+
+/*
+ * Optional, for tests and debugging: called with the template id for each
+ * options data record decoded (those are never emitted as flows).
+ */
+typedef void nf_options_fn(void *arg, uint16_t tid);
+void nf_session_set_options_fn(
+    struct nf_session *s, nf_options_fn *fn, void *arg);
 
 /*
  * Called once per decoded flow record. The flow is borrowed for the call.

@@ -40,6 +40,7 @@ struct nf_exporter {
 	uint32_t rate;        /* rate announced without a sampler id; 0 none */
 	unsigned nsamplers;
 	struct nf_sampler samplers[NF_MAX_SAMPLERS];
+	uint32_t save_idx; /* scratch for nf_session_save() */
 };
 
 /* A data set waiting for its template, with its datagram's times. */
@@ -67,6 +68,8 @@ struct nf_session {
 	size_t nheld;
 	size_t held_bytes;
 	struct nf_session_stats st;
+	nf_options_fn *opt_fn;
+	void *opt_arg;
 };
 
 /* The datagram being decoded: what records need beyond their template. */
