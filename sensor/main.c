@@ -228,6 +228,7 @@ main(int argc, char **argv)
 		fatalx("%s", eb.msg);
 	if (s.o.checkconf) {
 		printf("configuration OK\n");
+		conf_free(cfg);
 		return 0;
 	}
 	live = s.o.iface != NULL;
