@@ -14,7 +14,6 @@ cfg_opt_t conf_scanner_opts[] = {
 	CFG_STR("archive", "keep", CFGF_NONE),
 	CFG_STR("saved_dir", "", CFGF_NONE),
 	CFG_STR("rrdcached", "", CFGF_NONE),
-	CFG_INT("max_hosts", 1000000, CFGF_NONE),
 	CFG_STR("pidfile", "/run/flowtally-scanner.pid", CFGF_NONE),
 	CFG_STR("user", "", CFGF_NONE),
 	CFG_SEC("scoreboard", conf_board_opts, CFGF_NONE),
