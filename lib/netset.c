@@ -627,9 +627,9 @@ netset_build(struct netset *ns)
 		return 0;
 	memset(&b4, 0, sizeof(b4));
 	memset(&b6, 0, sizeof(b6));
-	if (ns->nent > 0 &&
-	    ((idx = calloc(ns->nent, sizeof(*idx))) == NULL ||
-		(own = calloc(ns->nent, sizeof(*own))) == NULL))
+	/* One spare slot each, so neither is NULL for an empty set. */
+	if ((idx = calloc(ns->nent + 1, sizeof(*idx))) == NULL ||
+	    (own = calloc(ns->nent + 1, sizeof(*own))) == NULL)
 		goto done;
 	/* IPv4 entries first, IPv6 entries after them. */
 	for (i = 0; i < ns->nent; i++)
@@ -638,8 +638,10 @@ netset_build(struct netset *ns)
 	for (i = 0; i < ns->nent; i++)
 		if (ns->ent[i].family == FT_AF_INET6)
 			idx[n4 + n6++] = (uint32_t)i;
-	qsort_r(idx, n4, sizeof(*idx), ns_cmp_idx, ns->ent);
-	qsort_r(idx + n4, n6, sizeof(*idx), ns_cmp_idx, ns->ent);
+	if (n4 > 1)
+		qsort_r(idx, n4, sizeof(*idx), ns_cmp_idx, ns->ent);
+	if (n6 > 1)
+		qsort_r(idx + n4, n6, sizeof(*idx), ns_cmp_idx, ns->ent);
 	if (ns_build_family(ns, FT_AF_INET, idx, n4, &b4, own) == -1 ||
 	    ns_build_family(ns, FT_AF_INET6, idx + n4, n6, &b6, own) == -1)
 		goto done;
