@@ -36,9 +36,9 @@ static const char *const catalog_headings[CATALOG_NKINDS] = {
 	[CATALOG_TOS] = "ToS classes",
 	[CATALOG_AS] = "AS groups",
 	[CATALOG_NETWORK] = "Networks",
-	[CATALOG_NETSVC] = "Network \xc3\x97 service",
+	[CATALOG_NETSVC] = "Network/service",
 	[CATALOG_INTERFACE] = "Interfaces",
-	[CATALOG_IFAS] = "Interface \xc3\x97 AS group",
+	[CATALOG_IFAS] = "Interface/AS group",
 	[CATALOG_INTERNAL] = "Internal",
 	[CATALOG_TRANSIT] = "Transit",
 };
