@@ -13,8 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rrd.h>
-#include <rrd_client.h>
+#include "cgi/rrdlib.h"
 
 /*
  * Readable colours on white and on near-black (Tableau 10 order); the
@@ -540,17 +539,18 @@ graph_build(const struct graph_req *r, struct graph_argv *av, struct errbuf *eb)
 
 /* Ask rrdcached to write out what it holds for the files we draw. */
 static void
-graph_flush(const struct graph_req *r, const struct graph_argv *av)
+graph_flush(const struct rrdlib *rl, const struct graph_req *r,
+    const struct graph_argv *av)
 {
 	size_t i;
 	char *p, *e;
 
 	if (r->rrdcached == NULL)
 		return;
-	if (rrdc_connect(r->rrdcached) != 0) {
+	if (rl->c_connect(r->rrdcached) != 0) {
 		fprintf(stderr, "flowtally.cgi: rrdcached %s: %s\n",
-		    r->rrdcached, rrd_get_error());
-		rrd_clear_error();
+		    r->rrdcached, rl->get_error());
+		rl->clear_error();
 		return;
 	}
 	for (i = 0; i < av->n; i++) {
@@ -560,11 +560,11 @@ graph_flush(const struct graph_req *r, const struct graph_argv *av)
 			continue;
 		*e = '\0';
 		/* A file the daemon does not hold answers an error: fine. */
-		if (rrdc_flush(p + 1) != 0)
-			rrd_clear_error();
+		if (rl->c_flush(p + 1) != 0)
+			rl->clear_error();
 		*e = ':';
 	}
-	rrdc_disconnect();
+	rl->c_disconnect();
 }
 
 static time_t
@@ -654,15 +654,18 @@ static int
 graph_run(struct graph_argv *av, bool svg, const char *title,
     const char *vlabel, struct graph_image *img, struct errbuf *eb)
 {
+	const struct rrdlib *rl;
 	rrd_info_t *info, *p;
 	const char *msg;
 
-	rrd_clear_error();
-	info = rrd_graph_v((int)av->n, av->v);
+	if ((rl = rrdlib_get(eb)) == NULL)
+		return -1;
+	rl->clear_error();
+	info = rl->graph_v((int)av->n, av->v);
 	if (info == NULL) {
-		msg = rrd_get_error();
+		msg = rl->get_error();
 		errbuf_set(eb, "%s", msg && *msg ? msg : "rrd_graph failed");
-		rrd_clear_error();
+		rl->clear_error();
 		return -1;
 	}
 	for (p = info; p != NULL; p = p->next)
@@ -671,17 +674,17 @@ graph_run(struct graph_argv *av, bool svg, const char *title,
 	if (p == NULL || p->value.u_blo.size == 0 ||
 	    (img->data = malloc(p->value.u_blo.size)) == NULL) {
 		errbuf_set(eb, "rrd_graph returned no image");
-		rrd_info_free(info);
+		rl->info_free(info);
 		return -1;
 	}
 	memcpy(img->data, p->value.u_blo.ptr, p->value.u_blo.size);
 	img->size = p->value.u_blo.size;
 	if (svg && graph_svg_describe(img, info, title, vlabel) == -1) {
 		errbuf_set(eb, "out of memory");
-		rrd_info_free(info);
+		rl->info_free(info);
 		return -1;
 	}
-	rrd_info_free(info);
+	rl->info_free(info);
 	return 0;
 }
 
@@ -701,12 +704,15 @@ graph_render(
     const struct graph_req *r, struct graph_image *img, struct errbuf *eb)
 {
 	struct graph_argv av = { 0 };
+	const struct rrdlib *rl;
 	int rc = -1;
 
 	memset(img, 0, sizeof(*img));
 	if (graph_build(r, &av, eb) == -1)
 		goto done;
-	graph_flush(r, &av);
+	if ((rl = rrdlib_get(eb)) == NULL)
+		goto done;
+	graph_flush(rl, r, &av);
 	img->mtime = graph_mtime(&av);
 	rc = graph_run(&av, r->format == QUERY_FORMAT_SVG,
 	    graph_find_opt(&av, "--title="),

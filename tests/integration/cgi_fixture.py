@@ -75,16 +75,15 @@ def series(t, base, phase):
     return base * (1.2 + math.sin(day + phase)) * 1000.0
 
 
-def make(path, base, end, npoints):
+def make(cmds, path, base, end, npoints):
+    """Queue the rrdtool commands creating and filling path."""
     start = end - npoints * STEP
-    subprocess.run(
-        ["rrdtool", "create", path, "--start", str(start - STEP), "--step",
-         str(STEP)] +
+    cmds.append(" ".join(
+        ["create", path, "--start", str(start - STEP), "--step", str(STEP)] +
         ["DS:%s:ABSOLUTE:%d:U:U" % (d, STEP * 2) for d in DS] +
         ["RRA:%s:0:%d:%d" % (cf, steps, rows)
          for cf in ("AVERAGE", "MAX")
-         for steps, rows in ((1, 600), (6, 600), (24, 600), (288, 1827))],
-        check=True)
+         for steps, rows in ((1, 600), (6, 600), (24, 600), (288, 1827))]))
     ups = []
     for i in range(1, npoints + 1):
         t = start + i * STEP
@@ -92,9 +91,8 @@ def make(path, base, end, npoints):
         vout = series(t, base * 0.8, 1.0)
         vals = [vin, vout, vin / 700, vout / 700, vin / 40000, vout / 40000]
         ups.append("%d:" % t + ":".join("%d" % (v * STEP) for v in vals))
-    for i in range(0, len(ups), 400):
-        subprocess.run(["rrdtool", "update", path] + ups[i:i + 400],
-                       check=True)
+    for i in range(0, len(ups), 40):
+        cmds.append(" ".join(["update", path] + ups[i:i + 40]))
 
 
 def main():
@@ -104,12 +102,19 @@ def main():
     npoints = int(days * 86400 / STEP)
     rrd = os.path.join(out, "rrd")
     os.makedirs(rrd, exist_ok=True)
+    cmds = []
     for name, base in TOP.items():
-        make(os.path.join(rrd, name + ".rrd"), base, end, npoints)
+        make(cmds, os.path.join(rrd, name + ".rrd"), base, end, npoints)
     for router, files in ROUTERS.items():
         os.makedirs(os.path.join(rrd, router), exist_ok=True)
         for name, base in files.items():
-            make(os.path.join(rrd, router, name + ".rrd"), base, end, npoints)
+            make(cmds, os.path.join(rrd, router, name + ".rrd"), base, end,
+                 npoints)
+    # One rrdtool process for everything ("rrdtool -" reads commands).
+    res = subprocess.run(["rrdtool", "-"], input="\n".join(cmds) + "\n",
+                         capture_output=True, text=True, check=True)
+    if "ERROR" in res.stdout or "ERROR" in res.stderr:
+        sys.exit("rrdtool: " + res.stdout + res.stderr)
     os.makedirs(os.path.join(rrd, "not-a-router"), exist_ok=True)
     with open(os.path.join(out, "flowtally.conf"), "w") as f:
         f.write(CONF.format(rrd=rrd))

@@ -27,16 +27,11 @@ run() {
 	shift 2
 	env REQUEST_METHOD="$method" QUERY_STRING="$qs" "$@" "$CGI" >"$T/out" 2>"$T/err" ||
 		fail "cgi exited non-zero for '$qs'"
-	python3 - "$T" <<'PY'
-import sys
-t = sys.argv[1]
-d = open(t + "/out", "rb").read()
-i = d.find(b"\r\n\r\n")
-if i < 0:
-    sys.exit("no header/body separator")
-open(t + "/h", "wb").write(d[:i] + b"\r\n")
-open(t + "/b", "wb").write(d[i + 4:])
-PY
+	local off
+	off=$(grep -obUazP '\r\n\r\n' "$T/out" | head -1 | tr -d '\0' | cut -d: -f1)
+	[ -n "$off" ] || fail "no header/body separator for '$qs'"
+	head -c "$((off + 2))" "$T/out" >"$T/h"
+	tail -c "+$((off + 5))" "$T/out" >"$T/b"
 	STATUS=$(sed -n '1s/^Status: \([0-9]*\).*/\1/p' "$T/h")
 	BYTES=$(stat -c %s "$T/b")
 	if grep -qi '^Content-Length:' "$T/h"; then
