@@ -317,10 +317,11 @@ ft_alloc(struct flowtable *ft)
 	return idx;
 }
 
-void
-flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
+static void
+ft_add_hashed(
+    struct flowtable *ft, const struct pkt_info *pi, uint32_t h, uint64_t now)
 {
-	uint32_t h = ft_hash(&pi->key), idx;
+	uint32_t idx;
 	struct ft_ent *e;
 	enum flowtable_why why;
 	uint8_t cls;
@@ -366,6 +367,39 @@ flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
 		e->last_ms = now;
 	if (now < e->first_ms)
 		e->first_ms = now;
+}
+
+void
+flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
+{
+	ft_add_hashed(ft, pi, ft_hash(&pi->key), now);
+}
+
+void
+flowtable_add_batch(struct flowtable *ft, const struct pkt_info *pi,
+    const uint64_t *now, size_t n)
+{
+	uint32_t h[FLOWTABLE_BATCH], idx;
+	size_t i;
+
+	while (n > 0) {
+		size_t k = n < FLOWTABLE_BATCH ? n : FLOWTABLE_BATCH;
+		/* Overlap the cache misses: buckets, then entries. */
+		for (i = 0; i < k; i++) {
+			h[i] = ft_hash(&pi[i].key);
+			__builtin_prefetch(&ft->buckets[h[i] & ft->mask]);
+		}
+		for (i = 0; i < k; i++) {
+			idx = ft->buckets[h[i] & ft->mask] - 1;
+			if (idx != NIL)
+				__builtin_prefetch(&ft->pool[idx]);
+		}
+		for (i = 0; i < k; i++)
+			ft_add_hashed(ft, &pi[i], h[i], now[i]);
+		pi += k;
+		now += k;
+		n -= k;
+	}
 }
 
 size_t
