@@ -18,7 +18,7 @@ cleanup() {
 trap cleanup EXIT
 
 med() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p"; }
+field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 
 echo "Machine: $(lscpu | sed -n 's/Model name: *//p' | head -1), $(nproc) cores; $(date -u +%Y-%m-%d)"
 echo
@@ -34,7 +34,7 @@ for n in 1000 10000 100000 1000000 10000000; do
 	mkdir -p "$T/f$n"
 	f=$("$SB" gen "$T/f$n" "$n")
 	runs=5
-	[ "$n" -ge 10000000 ] && runs=3
+	[ "$n" -ge 10000000 ] && runs=1
 	a=$("$SB" classify "$T/c100n.conf" "$f" $runs)
 	b=$("$SB" classify "$T/c100.conf" "$f" $runs)
 	echo "| $n | $(echo "$a" | field classify_mps) | $(echo "$b" | field classify_mps) | $(echo "$b" | field read_classify_mps) | $(echo "$a" | field read_mps) | $(echo "$b" | field board_s) |"
