@@ -42,7 +42,7 @@ for _ in 1 2 3 4 5; do
 		lighttpd -D -f "$FT_SRCDIR/etc/lighttpd/flowtally.conf" >"$T/lighttpd.log" 2>&1 &
 	LPID=$!
 	for _ in $(seq 100); do
-		if curl -sf -o /dev/null "http://127.0.0.1:$port/flowtally.cgi"; then
+		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 			started=1
 			break
 		fi
