@@ -134,6 +134,7 @@ int
 afile_mkdirs(const char *dir, int mode)
 {
 	char p[PATH_MAX];
+	struct stat st;
 	size_t i, n = strlen(dir);
 
 	if (n == 0 || n >= sizeof(p)) {
@@ -149,6 +150,13 @@ afile_mkdirs(const char *dir, int mode)
 			return -1;
 		if (i < n)
 			p[i] = '/';
+	}
+	/* EEXIST above may have been a file, not a directory. */
+	if (stat(dir, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
 	}
 	return 0;
 }

@@ -91,7 +91,8 @@ rbuf_sub(struct rbuf *b, size_t n, struct rbuf *sub)
 {
 	if (rbuf_left(b) < n)
 		return -1;
-	rbuf_init(sub, b->p + b->off, n);
+	/* No arithmetic on a NULL base (an empty cursor over nothing). */
+	rbuf_init(sub, b->p == NULL ? NULL : b->p + b->off, n);
 	b->off += n;
 	return 0;
 }
@@ -157,7 +158,8 @@ wbuf_zero(struct wbuf *b, size_t n)
 {
 	if (wbuf_left(b) < n)
 		return -1;
-	memset(b->p + b->off, 0, n);
+	if (n > 0)
+		memset(b->p + b->off, 0, n);
 	b->off += n;
 	return 0;
 }

@@ -29,8 +29,14 @@ extern cfg_opt_t conf_board_opts[];
 
 /*
  * Parse path against the full schema. On failure returns NULL and fills eb
- * with "path:line: message" (or "path: message" when there is no line).
- * The caller frees the result with conf_free().
+ * with "path:line: message" (or "path: message" when there is no line);
+ * besides libconfuse's own checks, a section left open at the end of the
+ * file is an error. The caller frees the result with conf_free().
+ *
+ * Not reentrant: libconfuse's lexer is global and its error callback has
+ * no user argument, so the errbuf and name of the parse under way sit in
+ * static variables. Load configurations from one thread at a time (every
+ * program does so at start-up and on SIGHUP in its main loop).
  */
 cfg_t *conf_load(const char *path, struct errbuf *eb);
 /* Parse a configuration held in memory (tests, fuzzing); name is used in

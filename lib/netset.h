@@ -3,6 +3,11 @@
  * entry" lookup (for overlapping networks that each count an address).
  * Lookups allocate nothing and do not modify the set, so several threads may
  * look up concurrently once it is built.
+ *
+ * Usage: netset_new(), netset_add() every prefix, then netset_build() once,
+ * then look up. Lookups are correct at any time, but until netset_build()
+ * has run after the last add they scan every entry (slow); after it they
+ * search a flat table (fast, a few ns).
  */
 #ifndef FT_NETSET_H
 #define FT_NETSET_H
@@ -26,6 +31,15 @@ void netset_free(struct netset *ns);
 int netset_add(struct netset *ns, const struct ft_prefix *p, uint32_t value);
 /* Parse "addr[/len]" (host bits must be zero) and add it: 0 or -1. */
 int netset_add_str(struct netset *ns, const char *prefix, uint32_t value);
+/*
+ * Build the lookup tables from the entries added so far; call it after the
+ * last add (adding again makes lookups fall back to the slow scan until the
+ * next build). Idempotent. Returns 0, or -1 with errno set (the set then
+ * keeps working through the slow scan).
+ */
+int netset_build(struct netset *ns);
+/* Whether the lookup tables are current (netset_build() since the last add). */
+int netset_is_built(const struct netset *ns);
 /*
  * Longest-prefix match: returns 1 and sets *value to the value of the most
  * specific prefix containing a (the first value added to that prefix), or

@@ -41,17 +41,33 @@ struct nf_packet_info {
 	    seq_flows; /* v5: records in this packet (sequence counts flows) */
 	uint64_t export_ms;  /* export time from the header, ms UTC */
 	uint32_t sys_uptime; /* v5/v9 header sysUptime, ms */
-	uint32_t records;    /* data records emitted now */
-	uint32_t held;       /* data records held waiting for a template */
-	uint32_t released; /* held records decoded by this packet's templates */
-	uint32_t templates; /* templates and options templates learned */
+	uint32_t records;    /* data records emitted now (released ones too) */
+	uint32_t held;       /* data sets held waiting for a template */
+	uint32_t released;   /* of records: held ones this packet's templates
+				released */
+	uint32_t templates;  /* templates and options templates learned */
 	uint32_t skipped;  /* records skipped (unknown template dropped etc.) */
 	uint32_t sampling; /* the rate in the v5 header, 0 if none */
+	uint32_t options;  /* options data records decoded (not emitted) */
+	uint32_t withdrawn; /* templates withdrawn */
+	uint32_t trailing;  /* v5: bytes after the last record, ignored */
+};
+
+/* Session-wide state counters (nf_session_stats()). */
+struct nf_session_stats {
+	uint64_t templates;          /* templates cached now */
+	uint64_t templates_evicted;  /* dropped to stay under max_templates */
+	uint64_t templates_rejected; /* malformed templates refused */
+	uint64_t exporters;          /* exporters (addr, port, domain) now */
+	uint64_t exporters_evicted;
+	uint64_t held_sets;    /* data sets held now */
+	uint64_t held_bytes;   /* their bytes */
+	uint64_t held_dropped; /* held sets dropped (limit or no template) */
 };
 
 struct nf_session;
 
-/* Limits: 0 picks a default. */
+/* Limits: 0 picks a default (4096 templates, 1 MiB held, 1024 exporters). */
 struct nf_limits {
 	size_t max_templates;  /* templates over all exporters */
 	size_t max_held_bytes; /* data held waiting for templates */
@@ -61,6 +77,16 @@ struct nf_limits {
 /* A new session, or NULL with errno set. */
 struct nf_session *nf_session_new(const struct nf_limits *lim);
 void nf_session_free(struct nf_session *s);
+/* Copy the session's counters into st. */
+void nf_session_stats(const struct nf_session *s, struct nf_session_stats *st);
+
+/*
+ * Optional, for tests and debugging: called with the template id for each
+ * options data record decoded (those are never emitted as flows).
+ */
+typedef void nf_options_fn(void *arg, uint16_t tid);
+void nf_session_set_options_fn(
+    struct nf_session *s, nf_options_fn *fn, void *arg);
 
 /*
  * Called once per decoded flow record. The flow is borrowed for the call.

@@ -1,0 +1,396 @@
+/*
+ * Flow table: a preallocated pool of entries chained in an open hash,
+ * threaded on one least-recently-seen list per timeout class (idle expiry
+ * and eviction look at list heads only) and on a creation-order list
+ * (active timeout, expire-all). No allocation after flowtable_new().
+ */
+#include "sensor/flowtable.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NIL UINT32_MAX
+
+struct ft_ent {
+	struct pkt_key key;
+	uint32_t hash;
+	uint32_t hnext;        /* hash chain, or free list */
+	uint32_t lprev, lnext; /* class list, least recently seen first */
+	uint32_t aprev, anext; /* creation order, oldest first */
+	uint8_t cls;
+	uint8_t tcp_flags;
+	uint64_t bytes;
+	uint64_t packets;
+	uint64_t first_ms;
+	uint64_t last_ms;
+};
+
+struct ft_list {
+	uint32_t head, tail;
+};
+
+struct flowtable {
+	struct ft_ent *pool;
+	uint32_t *buckets;
+	uint32_t mask;
+	uint32_t max;
+	uint32_t unused; /* pool[unused..max) never used yet */
+	uint32_t freelist;
+	struct ft_list cls[FLOWTABLE_TMO_ACTIVE];
+	struct ft_list age;
+	uint64_t tmo_ms[FLOWTABLE_NTMO];
+	flowtable_expire_fn *cb;
+	void *arg;
+	struct flowtable_stats st;
+};
+
+static const char *tmo_names[FLOWTABLE_NTMO] = { "tcp", "tcp.rst", "udp",
+	"icmp", "general", "maxlife" };
+static const char *why_names[FLOWTABLE_NWHY] = { "idle", "active", "evicted",
+	"forced" };
+static const uint32_t tmo_defaults[FLOWTABLE_NTMO] = { FLOWTABLE_DEF_TCP,
+	FLOWTABLE_DEF_TCP_FIN, FLOWTABLE_DEF_UDP, FLOWTABLE_DEF_ICMP,
+	FLOWTABLE_DEF_OTHER, FLOWTABLE_DEF_ACTIVE };
+
+int
+flowtable_tmo_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < FLOWTABLE_NTMO; i++)
+		if (strcmp(name, tmo_names[i]) == 0)
+			return i;
+	if (strcmp(name, "tcp.fin") == 0)
+		return FLOWTABLE_TMO_TCP_FIN;
+	if (strcmp(name, "other") == 0)
+		return FLOWTABLE_TMO_OTHER;
+	if (strcmp(name, "active") == 0)
+		return FLOWTABLE_TMO_ACTIVE;
+	return -1;
+}
+
+const char *
+flowtable_tmo_name(enum flowtable_tmo t)
+{
+	return (unsigned)t < FLOWTABLE_NTMO ? tmo_names[t] : "unknown";
+}
+
+const char *
+flowtable_why_name(enum flowtable_why w)
+{
+	return (unsigned)w < FLOWTABLE_NWHY ? why_names[w] : "unknown";
+}
+
+struct flowtable *
+flowtable_new(size_t maxflows, const uint32_t *timeouts,
+    flowtable_expire_fn *cb, void *arg)
+{
+	struct flowtable *ft;
+	size_t nb;
+	int i;
+
+	if (maxflows == 0 || maxflows >= NIL / 4) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((ft = calloc(1, sizeof(*ft))) == NULL)
+		return NULL;
+	for (nb = 16; nb < maxflows * 2; nb <<= 1)
+		;
+	/* calloc: pages of the pool are only touched as flows use them. */
+	if ((ft->pool = calloc(maxflows, sizeof(*ft->pool))) == NULL ||
+	    (ft->buckets = malloc(nb * sizeof(*ft->buckets))) == NULL)
+		goto fail;
+	memset(ft->buckets, 0xff, nb * sizeof(*ft->buckets));
+	ft->mask = (uint32_t)(nb - 1);
+	ft->max = (uint32_t)maxflows;
+	ft->freelist = NIL;
+	for (i = 0; i < FLOWTABLE_TMO_ACTIVE; i++)
+		ft->cls[i].head = ft->cls[i].tail = NIL;
+	ft->age.head = ft->age.tail = NIL;
+	for (i = 0; i < FLOWTABLE_NTMO; i++)
+		ft->tmo_ms[i] =
+		    (uint64_t)(timeouts ? timeouts[i] : tmo_defaults[i]) * 1000;
+	ft->cb = cb;
+	ft->arg = arg;
+	ft->st.max = maxflows;
+	return ft;
+fail:
+	free(ft->pool);
+	free(ft->buckets);
+	free(ft);
+	return NULL;
+}
+
+void
+flowtable_free(struct flowtable *ft)
+{
+	if (ft == NULL)
+		return;
+	free(ft->pool);
+	free(ft->buckets);
+	free(ft);
+}
+
+static uint32_t
+ft_hash(const struct pkt_key *k)
+{
+	uint64_t w[sizeof(*k) / 8 + 1], h = 0x243f6a8885a308d3ULL;
+	size_t i;
+
+	w[sizeof(*k) / 8] = 0;
+	memcpy(w, k, sizeof(*k));
+	for (i = 0; i < sizeof(w) / 8; i++) {
+		h = (h ^ w[i]) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* Doubly linked lists threaded through the pool by index. */
+#define LIST_APPEND(ft, l, idx, PREV, NEXT)                                    \
+	do {                                                                   \
+		(ft)->pool[idx].PREV = (l)->tail;                              \
+		(ft)->pool[idx].NEXT = NIL;                                    \
+		if ((l)->tail != NIL)                                          \
+			(ft)->pool[(l)->tail].NEXT = (idx);                    \
+		else                                                           \
+			(l)->head = (idx);                                     \
+		(l)->tail = (idx);                                             \
+	} while (0)
+#define LIST_REMOVE(ft, l, idx, PREV, NEXT)                                    \
+	do {                                                                   \
+		struct ft_ent *e_ = &(ft)->pool[idx];                          \
+		if (e_->PREV != NIL)                                           \
+			(ft)->pool[e_->PREV].NEXT = e_->NEXT;                  \
+		else                                                           \
+			(l)->head = e_->NEXT;                                  \
+		if (e_->NEXT != NIL)                                           \
+			(ft)->pool[e_->NEXT].PREV = e_->PREV;                  \
+		else                                                           \
+			(l)->tail = e_->PREV;                                  \
+	} while (0)
+
+static void
+ft_key_to_addr(uint8_t family, const uint8_t *b, struct ft_addr *a)
+{
+	if (family == FT_AF_INET)
+		ft_addr_set_v4(a,
+		    (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+			(uint32_t)b[2] << 8 | b[3]);
+	else
+		ft_addr_set_v6(a, b);
+}
+
+static void
+ft_to_flow(const struct ft_ent *e, struct flow *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->bytes = e->bytes;
+	f->packets = e->packets;
+	f->first_ms = e->first_ms;
+	f->last_ms = e->last_ms;
+	ft_key_to_addr(e->key.family, e->key.src, &f->src);
+	ft_key_to_addr(e->key.family, e->key.dst, &f->dst);
+	f->sampling = 1;
+	f->sport = e->key.sport;
+	f->dport = e->key.dport;
+	f->proto = e->key.proto;
+	f->tos = e->key.tos;
+	f->tcp_flags = e->tcp_flags;
+	f->direction = FLOW_DIR_UNKNOWN;
+	f->vlan = e->key.vlan;
+}
+
+/* Unlink entry idx everywhere, report it, and free it. */
+static void
+ft_remove(struct flowtable *ft, uint32_t idx, enum flowtable_why why)
+{
+	struct ft_ent *e = &ft->pool[idx];
+	struct flow f;
+	uint32_t *pp;
+
+	for (pp = &ft->buckets[e->hash & ft->mask]; *pp != idx;
+	     pp = &ft->pool[*pp].hnext)
+		;
+	*pp = e->hnext;
+	LIST_REMOVE(ft, &ft->cls[e->cls], idx, lprev, lnext);
+	LIST_REMOVE(ft, &ft->age, idx, aprev, anext);
+	ft_to_flow(e, &f);
+	ft->st.expired[why]++;
+	ft->st.active--;
+	e->hnext = ft->freelist;
+	ft->freelist = idx;
+	if (ft->cb != NULL)
+		ft->cb(ft->arg, &f, why);
+}
+
+static uint8_t
+ft_class(const struct pkt_info *pi)
+{
+	switch (pi->key.proto) {
+	case 6:
+		return (pi->tcp_flags & 0x05) ? FLOWTABLE_TMO_TCP_FIN
+					      : FLOWTABLE_TMO_TCP;
+	case 17:
+		return FLOWTABLE_TMO_UDP;
+	case 1:
+	case 58:
+		return FLOWTABLE_TMO_ICMP;
+	default:
+		return FLOWTABLE_TMO_OTHER;
+	}
+}
+
+/* Whether e's idle or active timeout ran out by now; sets *why. */
+static int
+ft_is_expired(const struct flowtable *ft, const struct ft_ent *e, uint64_t now,
+    enum flowtable_why *why)
+{
+	if (now > e->last_ms && now - e->last_ms > ft->tmo_ms[e->cls]) {
+		*why = FLOWTABLE_IDLE;
+		return 1;
+	}
+	if (now > e->first_ms &&
+	    now - e->first_ms > ft->tmo_ms[FLOWTABLE_TMO_ACTIVE]) {
+		*why = FLOWTABLE_ACTIVE;
+		return 1;
+	}
+	return 0;
+}
+
+/* The least recently seen flow over all class lists. */
+static uint32_t
+ft_oldest(const struct flowtable *ft)
+{
+	uint32_t best = NIL;
+	int i;
+
+	for (i = 0; i < FLOWTABLE_TMO_ACTIVE; i++) {
+		uint32_t h = ft->cls[i].head;
+		if (h != NIL &&
+		    (best == NIL ||
+			ft->pool[h].last_ms < ft->pool[best].last_ms))
+			best = h;
+	}
+	return best;
+}
+
+static uint32_t
+ft_alloc(struct flowtable *ft)
+{
+	uint32_t idx;
+
+	if (ft->freelist == NIL && ft->unused == ft->max)
+		ft_remove(ft, ft_oldest(ft), FLOWTABLE_EVICTED);
+	if (ft->freelist != NIL) {
+		idx = ft->freelist;
+		ft->freelist = ft->pool[idx].hnext;
+	} else
+		idx = ft->unused++;
+	return idx;
+}
+
+void
+flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
+{
+	uint32_t h = ft_hash(&pi->key), idx;
+	struct ft_ent *e;
+	enum flowtable_why why;
+	uint8_t cls;
+
+	ft->st.packets++;
+	ft->st.bytes += pi->bytes;
+	for (idx = ft->buckets[h & ft->mask]; idx != NIL; idx = e->hnext) {
+		e = &ft->pool[idx];
+		if (e->hash == h &&
+		    memcmp(&e->key, &pi->key, sizeof(e->key)) == 0)
+			break;
+	}
+	if (idx != NIL && ft_is_expired(ft, e, now, &why)) {
+		ft_remove(ft, idx, why);
+		idx = NIL;
+	}
+	if (idx == NIL) {
+		idx = ft_alloc(ft);
+		e = &ft->pool[idx];
+		e->key = pi->key;
+		e->hash = h;
+		e->hnext = ft->buckets[h & ft->mask];
+		ft->buckets[h & ft->mask] = idx;
+		e->cls = ft_class(pi);
+		e->tcp_flags = 0;
+		e->bytes = e->packets = 0;
+		e->first_ms = e->last_ms = now;
+		LIST_APPEND(ft, &ft->cls[e->cls], idx, lprev, lnext);
+		LIST_APPEND(ft, &ft->age, idx, aprev, anext);
+		ft->st.created++;
+		ft->st.active++;
+	} else {
+		cls = ft_class(pi);
+		LIST_REMOVE(ft, &ft->cls[e->cls], idx, lprev, lnext);
+		if (e->cls != FLOWTABLE_TMO_TCP_FIN)
+			e->cls = cls;
+		LIST_APPEND(ft, &ft->cls[e->cls], idx, lprev, lnext);
+	}
+	e->bytes += pi->bytes;
+	e->packets++;
+	e->tcp_flags |= pi->tcp_flags;
+	if (now > e->last_ms)
+		e->last_ms = now;
+	if (now < e->first_ms)
+		e->first_ms = now;
+}
+
+size_t
+flowtable_expire(struct flowtable *ft, uint64_t now)
+{
+	enum flowtable_why why;
+	size_t n = 0;
+	uint32_t h;
+	int i;
+
+	for (i = 0; i < FLOWTABLE_TMO_ACTIVE; i++)
+		while ((h = ft->cls[i].head) != NIL &&
+		    ft_is_expired(ft, &ft->pool[h], now, &why)) {
+			ft_remove(ft, h, why);
+			n++;
+		}
+	while ((h = ft->age.head) != NIL &&
+	    ft_is_expired(ft, &ft->pool[h], now, &why)) {
+		ft_remove(ft, h, why);
+		n++;
+	}
+	return n;
+}
+
+size_t
+flowtable_expire_all(struct flowtable *ft)
+{
+	size_t n = 0;
+
+	while (ft->age.head != NIL) {
+		ft_remove(ft, ft->age.head, FLOWTABLE_FORCED);
+		n++;
+	}
+	return n;
+}
+
+void
+flowtable_walk(struct flowtable *ft, flowtable_visit_fn *fn, void *arg)
+{
+	struct flow f;
+	uint32_t idx;
+
+	for (idx = ft->age.head; idx != NIL; idx = ft->pool[idx].anext) {
+		ft_to_flow(&ft->pool[idx], &f);
+		fn(arg, &f);
+	}
+}
+
+void
+flowtable_get_stats(const struct flowtable *ft, struct flowtable_stats *st)
+{
+	*st = ft->st;
+}
