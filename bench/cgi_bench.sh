@@ -33,14 +33,14 @@ def env(qs):
              FLOWTALLY_CONF=conf)
     return e
 
-def timed(cmd, e):
+def timed(cmd, e, least=1000):
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     p = subprocess.run(cmd, env=e, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE)
     t1 = time.perf_counter()
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if p.returncode != 0 or len(p.stdout) < 1000:
+    if p.returncode != 0 or len(p.stdout) < least:
         sys.exit("failed: %s: %s" % (cmd[0], p.stderr.decode()[:300]))
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     return (t1 - t0) * 1000, cpu * 1000, p.stdout
@@ -50,8 +50,9 @@ args = subprocess.run([os.path.join(build, "bench", "cgi_graph_args"), conf,
                       text=True).stdout.splitlines()
 rrd_cmd = ["rrdtool", "graph"] + args
 
-menu, cgi_g, rrd_g = [], [], []
+menu, cgi_g, rrd_g, true_ = [], [], [], []
 for i in range(runs + 1):
+    z = timed(["/bin/true"], os.environ, 0)
     m = timed([cgi], env(""))
     a = timed([cgi], env(graph_qs))
     b = timed(rrd_cmd, os.environ)
@@ -59,6 +60,7 @@ for i in range(runs + 1):
         assert b"<form" in m[2] and a[2].find(b"\x89PNG") >= 0, "bad output"
         continue  # warm-up
     menu.append(m[:2]); cgi_g.append(a[:2]); rrd_g.append(b[:2])
+    true_.append(z[:2])
 
 def med(xs, k):
     return statistics.median(x[k] for x in xs)
@@ -72,6 +74,8 @@ print("Machine: %s, %d CPUs, load average %s during the run; %d runs each, "
 print()
 print("| what | wall ms | CPU ms (user+sys) |")
 print("|---|---|---|")
+print("| floor: an empty process (/bin/true) | %.1f | %.1f |" %
+      (med(true_, 0), med(true_, 1)))
 print("| menu page (flowtally.cgi, no query) | %.1f | %.1f |" %
       (med(menu, 0), med(menu, 1)))
 print("| one-day graph, 10 series mirrored in/out: flowtally.cgi | %.1f | %.1f |"

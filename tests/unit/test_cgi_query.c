@@ -79,6 +79,11 @@ test_query_percent_and_plus_decoding(void **state)
 	struct query q;
 
 	(void)state;
+	assert_int_equal(parse("network=web", &q), 0);
+	assert_int_equal(q.page, QUERY_PAGE_SHOW);
+	assert_string_equal(q.items[0].id, "network_web");
+	assert_int_equal(parse("network=..", &q), -1);
+	assert_int_equal(parse("network=a%2Fb", &q), -1);
 	assert_int_equal(parse("page=show&item=protocol%5Ftcp", &q), 0);
 	assert_string_equal(q.items[0].id, "protocol_tcp");
 	/* A space decoded from '+' is not a name character. */
