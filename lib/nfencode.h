@@ -15,8 +15,9 @@
  *   258 (scope: v9 System / IPFIX observationDomainId; samplingInterval 34,
  *   samplingAlgorithm 35 = 1) and its record follow the templates: tshark
  *   decodes it; Debian's nfcapd 1.7.1 was seen not to apply any v9/IPFIX
- *   sampling option form. v9 sequence counts datagrams, IPFIX counts flow
- *   data records (not the options record).
+ *   sampling option form. v9 sequence counts datagrams, IPFIX counts all
+ *   data records, the options record included (RFC 7011 3.1, as tshark
+ *   checks; nfcapd counts flow records only).
  * - Defaults: templates every 20 datagrams or 60 seconds.
  */
 #ifndef FT_NFENCODE_H
