@@ -80,11 +80,15 @@ static void
 catalog_upper(char *dst, size_t len, const char *a, const char *b)
 {
 	size_t i;
+	int n;
 
+	/* Labels longer than len are cut: they are only for legends. */
 	if (b != NULL)
-		snprintf(dst, len, "%s/%s", a, b);
+		n = snprintf(dst, len, "%s/%s", a, b);
 	else
-		snprintf(dst, len, "%s", a);
+		n = snprintf(dst, len, "%s", a);
+	if (n < 0)
+		dst[0] = '\0';
 	for (i = 0; dst[i] != '\0'; i++)
 		dst[i] = (char)toupper((unsigned char)dst[i]);
 }

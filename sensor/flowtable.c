@@ -3,6 +3,9 @@
  * threaded on one least-recently-seen list per timeout class (idle expiry
  * and eviction look at list heads only) and on a creation-order list
  * (active timeout, expire-all). No allocation after flowtable_new().
+ * A packet for a known flow touches only its bucket and entry: the class
+ * lists are "second chance" ordered, an entry seen since it was placed is
+ * moved to the tail when it reaches the head, not on every packet.
  */
 #include "sensor/flowtable.h"
 
@@ -24,6 +27,7 @@ struct ft_ent {
 	uint64_t packets;
 	uint64_t first_ms;
 	uint64_t last_ms;
+	uint64_t pos_ms; /* last_ms when last placed on its class list */
 };
 
 struct ft_list {
@@ -32,7 +36,7 @@ struct ft_list {
 
 struct flowtable {
 	struct ft_ent *pool;
-	uint32_t *buckets;
+	uint32_t *buckets; /* first entry + 1; 0 (calloc) is empty */
 	uint32_t mask;
 	uint32_t max;
 	uint32_t unused; /* pool[unused..max) never used yet */
@@ -96,13 +100,12 @@ flowtable_new(size_t maxflows, const uint32_t *timeouts,
 	}
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
-	for (nb = 16; nb < maxflows * 2; nb <<= 1)
+	for (nb = 16; nb < maxflows; nb <<= 1)
 		;
 	/* calloc: pages of the pool are only touched as flows use them. */
 	if ((ft->pool = calloc(maxflows, sizeof(*ft->pool))) == NULL ||
-	    (ft->buckets = malloc(nb * sizeof(*ft->buckets))) == NULL)
+	    (ft->buckets = calloc(nb, sizeof(*ft->buckets))) == NULL)
 		goto fail;
-	memset(ft->buckets, 0xff, nb * sizeof(*ft->buckets));
 	ft->mask = (uint32_t)(nb - 1);
 	ft->max = (uint32_t)maxflows;
 	ft->freelist = NIL;
@@ -209,12 +212,16 @@ ft_remove(struct flowtable *ft, uint32_t idx, enum flowtable_why why)
 {
 	struct ft_ent *e = &ft->pool[idx];
 	struct flow f;
-	uint32_t *pp;
+	uint32_t *bp = &ft->buckets[e->hash & ft->mask], p;
 
-	for (pp = &ft->buckets[e->hash & ft->mask]; *pp != idx;
-	     pp = &ft->pool[*pp].hnext)
-		;
-	*pp = e->hnext;
+	if (*bp - 1 == idx)
+		*bp = e->hnext + 1;
+	else {
+		for (p = *bp - 1; ft->pool[p].hnext != idx;
+		     p = ft->pool[p].hnext)
+			;
+		ft->pool[p].hnext = e->hnext;
+	}
 	LIST_REMOVE(ft, &ft->cls[e->cls], idx, lprev, lnext);
 	LIST_REMOVE(ft, &ft->age, idx, aprev, anext);
 	ft_to_flow(e, &f);
@@ -260,15 +267,33 @@ ft_is_expired(const struct flowtable *ft, const struct ft_ent *e, uint64_t now,
 	return 0;
 }
 
+/* Move entry idx, seen since it was placed, to the tail of its list. */
+static void
+ft_requeue(struct flowtable *ft, uint32_t idx)
+{
+	struct ft_ent *e = &ft->pool[idx];
+
+	LIST_REMOVE(ft, &ft->cls[e->cls], idx, lprev, lnext);
+	e->pos_ms = e->last_ms;
+	LIST_APPEND(ft, &ft->cls[e->cls], idx, lprev, lnext);
+}
+
 /* The least recently seen flow over all class lists. */
 static uint32_t
-ft_oldest(const struct flowtable *ft)
+ft_oldest(struct flowtable *ft)
 {
-	uint32_t best = NIL;
-	int i;
+	uint32_t best = NIL, h;
+	int i, n;
 
 	for (i = 0; i < FLOWTABLE_TMO_ACTIVE; i++) {
-		uint32_t h = ft->cls[i].head;
+		/* Give heads seen since they were placed a second chance. */
+		for (n = 0; n < 64 && (h = ft->cls[i].head) != NIL &&
+		     ft->pool[h].last_ms != ft->pool[h].pos_ms;
+		     n++)
+			ft_requeue(ft, h);
+	}
+	for (i = 0; i < FLOWTABLE_TMO_ACTIVE; i++) {
+		h = ft->cls[i].head;
 		if (h != NIL &&
 		    (best == NIL ||
 			ft->pool[h].last_ms < ft->pool[best].last_ms))
@@ -292,17 +317,18 @@ ft_alloc(struct flowtable *ft)
 	return idx;
 }
 
-void
-flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
+static void
+ft_add_hashed(
+    struct flowtable *ft, const struct pkt_info *pi, uint32_t h, uint64_t now)
 {
-	uint32_t h = ft_hash(&pi->key), idx;
+	uint32_t idx;
 	struct ft_ent *e;
 	enum flowtable_why why;
 	uint8_t cls;
 
 	ft->st.packets++;
 	ft->st.bytes += pi->bytes;
-	for (idx = ft->buckets[h & ft->mask]; idx != NIL; idx = e->hnext) {
+	for (idx = ft->buckets[h & ft->mask] - 1; idx != NIL; idx = e->hnext) {
 		e = &ft->pool[idx];
 		if (e->hash == h &&
 		    memcmp(&e->key, &pi->key, sizeof(e->key)) == 0)
@@ -317,21 +343,21 @@ flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
 		e = &ft->pool[idx];
 		e->key = pi->key;
 		e->hash = h;
-		e->hnext = ft->buckets[h & ft->mask];
-		ft->buckets[h & ft->mask] = idx;
+		e->hnext = ft->buckets[h & ft->mask] - 1;
+		ft->buckets[h & ft->mask] = idx + 1;
 		e->cls = ft_class(pi);
 		e->tcp_flags = 0;
 		e->bytes = e->packets = 0;
-		e->first_ms = e->last_ms = now;
+		e->first_ms = e->last_ms = e->pos_ms = now;
 		LIST_APPEND(ft, &ft->cls[e->cls], idx, lprev, lnext);
 		LIST_APPEND(ft, &ft->age, idx, aprev, anext);
 		ft->st.created++;
 		ft->st.active++;
-	} else {
-		cls = ft_class(pi);
+	} else if (e->cls != FLOWTABLE_TMO_TCP_FIN &&
+	    (cls = ft_class(pi)) != e->cls) {
 		LIST_REMOVE(ft, &ft->cls[e->cls], idx, lprev, lnext);
-		if (e->cls != FLOWTABLE_TMO_TCP_FIN)
-			e->cls = cls;
+		e->cls = cls;
+		e->pos_ms = now > e->last_ms ? now : e->last_ms;
 		LIST_APPEND(ft, &ft->cls[e->cls], idx, lprev, lnext);
 	}
 	e->bytes += pi->bytes;
@@ -341,6 +367,39 @@ flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
 		e->last_ms = now;
 	if (now < e->first_ms)
 		e->first_ms = now;
+}
+
+void
+flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
+{
+	ft_add_hashed(ft, pi, ft_hash(&pi->key), now);
+}
+
+void
+flowtable_add_batch(struct flowtable *ft, const struct pkt_info *pi,
+    const uint64_t *now, size_t n)
+{
+	uint32_t h[FLOWTABLE_BATCH], idx;
+	size_t i;
+
+	while (n > 0) {
+		size_t k = n < FLOWTABLE_BATCH ? n : FLOWTABLE_BATCH;
+		/* Overlap the cache misses: buckets, then entries. */
+		for (i = 0; i < k; i++) {
+			h[i] = ft_hash(&pi[i].key);
+			__builtin_prefetch(&ft->buckets[h[i] & ft->mask]);
+		}
+		for (i = 0; i < k; i++) {
+			idx = ft->buckets[h[i] & ft->mask] - 1;
+			if (idx != NIL)
+				__builtin_prefetch(&ft->pool[idx]);
+		}
+		for (i = 0; i < k; i++)
+			ft_add_hashed(ft, &pi[i], h[i], now[i]);
+		pi += k;
+		now += k;
+		n -= k;
+	}
 }
 
 size_t
@@ -353,9 +412,13 @@ flowtable_expire(struct flowtable *ft, uint64_t now)
 
 	for (i = 0; i < FLOWTABLE_TMO_ACTIVE; i++)
 		while ((h = ft->cls[i].head) != NIL &&
-		    ft_is_expired(ft, &ft->pool[h], now, &why)) {
-			ft_remove(ft, h, why);
-			n++;
+		    now > ft->pool[h].pos_ms &&
+		    now - ft->pool[h].pos_ms > ft->tmo_ms[i]) {
+			if (ft_is_expired(ft, &ft->pool[h], now, &why)) {
+				ft_remove(ft, h, why);
+				n++;
+			} else
+				ft_requeue(ft, h); /* seen since: later */
 		}
 	while ((h = ft->age.head) != NIL &&
 	    ft_is_expired(ft, &ft->pool[h], now, &why)) {

@@ -85,6 +85,14 @@ const char *flowtable_why_name(enum flowtable_why w);
 void flowtable_add(
     struct flowtable *ft, const struct pkt_info *pi, uint64_t now_ms);
 
+/*
+ * The same for n packets in order (pi[i] seen at now[i]), prefetching the
+ * table memory of a batch of FLOWTABLE_BATCH packets at a time.
+ */
+#define FLOWTABLE_BATCH 32
+void flowtable_add_batch(struct flowtable *ft, const struct pkt_info *pi,
+    const uint64_t *now, size_t n);
+
 /* Expire every flow whose idle or active timeout ran out by now_ms.
  * Returns the number expired. */
 size_t flowtable_expire(struct flowtable *ft, uint64_t now_ms);

@@ -154,6 +154,7 @@ sensor_files(struct sensor *s, const sigset_t *orig)
 		while (!daemon_quit && !s->shutdown) {
 			rc = capture_dispatch(
 			    s->cap, 4096, meter_packet, s->m, &eb);
+			meter_flush(s->m);
 			if (rc == -2)
 				break;
 			if (rc == -1)
@@ -175,6 +176,7 @@ sensor_live(struct sensor *s, const sigset_t *orig)
 		sensor_wait(s, 500, orig);
 		if (capture_dispatch(s->cap, -1, meter_packet, s->m, &eb) == -1)
 			log_warnx("%s: %s", s->o.iface, eb.msg);
+		meter_flush(s->m);
 		if ((now = wall_ms()) >= last_tick + 1000) {
 			meter_tick(s->m, now);
 			export_flush(s->x, meter_now(s->m));

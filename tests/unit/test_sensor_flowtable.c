@@ -119,6 +119,27 @@ test_sensor_flowtable_idle_per_protocol(void **state)
 }
 
 static void
+test_sensor_flowtable_second_chance(void **state)
+{
+	struct sink s = { 0 };
+	struct flowtable *ft = flowtable_new(16, tmo, sink_cb, &s);
+	struct pkt_info a = mkpkt(17, 1, 1, 0), b = mkpkt(17, 2, 2, 0);
+
+	(void)state;
+	flowtable_add(ft, &a, 0);
+	flowtable_add(ft, &b, 1000);
+	flowtable_add(ft, &a, 20000); /* a stays at the head, refreshed */
+	assert_int_equal(flowtable_expire(ft, 30001), 0);
+	assert_int_equal(flowtable_expire(ft, 31001), 1);
+	assert_int_equal(s.f[0].sport, 2);
+	assert_int_equal(flowtable_expire(ft, 50000), 0);
+	assert_int_equal(flowtable_expire(ft, 50001), 1);
+	assert_int_equal(s.f[1].sport, 1);
+	assert_int_equal(s.f[1].packets, 2);
+	flowtable_free(ft);
+}
+
+static void
 test_sensor_flowtable_fin_rst(void **state)
 {
 	struct sink s = { 0 };
@@ -240,6 +261,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sensor_flowtable_counts),
 		cmocka_unit_test(test_sensor_flowtable_idle_per_protocol),
+		cmocka_unit_test(test_sensor_flowtable_second_chance),
 		cmocka_unit_test(test_sensor_flowtable_fin_rst),
 		cmocka_unit_test(test_sensor_flowtable_active_and_restart),
 		cmocka_unit_test(test_sensor_flowtable_eviction_order),
