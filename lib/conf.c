@@ -50,6 +50,9 @@ static struct errbuf *conf_eb;
 static const char *conf_name;
 static int conf_eb_set;
 
+static void conf_errfunc(cfg_t *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 conf_errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 {

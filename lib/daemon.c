@@ -26,9 +26,9 @@ volatile sig_atomic_t daemon_usr1;
  * is what says "running" and it vanishes with the process, even after a
  * crash or kill -9, so a leftover file is recognised as stale without
  * trusting its pid (which may have been reused). The pid inside is for
- * people and scripts. flock locks belong to the open file description, so a
- * child forked by daemon_detach() keeps holding the lock after its parent
- * exits; calling daemon_pidfile_write() again there just rewrites the pid.
+ * people and scripts. flock locks belong to the open file description, so
+ * the process left by daemon_detach() keeps holding the lock after its
+ * parents exit, and daemon_detach() rewrites the pid to its own.
  */
 static int daemon_pidfd = -1;
 static pid_t daemon_pidowner;
@@ -79,11 +79,24 @@ daemon_signals(sigset_t *orig)
 	return 0;
 }
 
+/* Replace the pid in the pidfile open on fd with ours: 0 or -1. */
+static int
+daemon_pidfile_rewrite(int fd)
+{
+	char buf[32];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)n, 0) != n)
+		return -1;
+	daemon_pidowner = getpid();
+	return 0;
+}
+
 int
 daemon_pidfile_write(const char *path)
 {
-	char buf[32];
-	int fd, n, saved;
+	int fd, saved;
 
 	if (daemon_pidfd != -1) {
 		/* Ours already (or our parent's, before detaching). */
@@ -102,8 +115,7 @@ daemon_pidfile_write(const char *path)
 		}
 		/* Locked: whatever pid is inside is stale; replace it. */
 	}
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, (size_t)n, 0) != n) {
+	if (daemon_pidfile_rewrite(fd) == -1) {
 		saved = errno;
 		if (fd != daemon_pidfd)
 			close(fd);
@@ -154,6 +166,9 @@ daemon_detach(void)
 	}
 	if (fd > STDERR_FILENO)
 		close(fd);
+	/* A pidfile written before detaching names our parent: fix it. */
+	if (daemon_pidfd != -1 && daemon_pidfile_rewrite(daemon_pidfd) == -1)
+		return -1;
 	return 0;
 }
 

@@ -28,7 +28,11 @@ int daemon_signals(sigset_t *orig);
 int daemon_pidfile_write(const char *path);
 void daemon_pidfile_remove(const char *path);
 
-/* Detach from the terminal (fork, setsid, stdio to /dev/null): 0 or -1. */
+/*
+ * Detach from the terminal (fork, setsid, fork, chdir /, stdio to
+ * /dev/null): 0 or -1. The parents exit; a pidfile written before keeps its
+ * lock and gets the daemon's pid.
+ */
 int daemon_detach(void);
 
 /*

@@ -1,12 +1,37 @@
 /*
  * The flowtally flow file: a header with the interval and per-exporter
  * counters, then records in checksummed, optionally zstd-compressed blocks.
- * The exact byte layout is documented (with a diagram) in docs/FLOWFILE.md.
+ * docs/FLOWFILE.md documents the layout field by field; in short:
+ *
+ *   offset 0                                      all integers little-endian
+ *   +---------------------------------------------------------------+
+ *   | file header, 256 bytes: magic "\x89FTF\r\n\x1a\n", version,    |
+ *   | flags (CLOSED), interval start/end (u64 s UTC), records,       |
+ *   | blocks, exporter-table offset/count/CRC32C, created (u64 ms),  |
+ *   | creator[32], host[64], header CRC32C (last 4 bytes)           |
+ *   +---------------------------------------------------------------+
+ *   | block 0: 32-byte block header                                 |
+ *   |   magic "FTBK", records (u32), format (u8: 1 = v4 88-byte    |
+ *   |   records, 2 = v6 136-byte records), codec (u8: 0 none,      |
+ *   |   1 zstd), raw length (u32), stored length (u32), payload    |
+ *   |   CRC32C (u32), header CRC32C (u32)                          |
+ *   | payload: records x record size bytes (raw or one zstd frame) |
+ *   +---------------------------------------------------------------+
+ *   | block 1 ... block N-1  (up to FLOWFILE_BLOCK_RECORDS records) |
+ *   +---------------------------------------------------------------+
+ *   | exporter table: n x 96-byte entries (struct flowfile_exporter)|
+ *   +---------------------------------------------------------------+
+ *
+ * The writer writes the header with flags 0 at open, streams blocks, then
+ * appends the exporter table and rewrites the header in place at close, so
+ * a file whose header lacks FLOWFILE_F_CLOSED was never finished.
  *
  * Naming: a file being written is "<dir>/.ft-inprogress.<start>.<pid>" (a
  * dot name no complete-file glob or flowfile_parse_name() ever accepts);
  * on close it is renamed to "ft-YYYYMMDD-HHMMSSZ" (the interval start, UTC)
- * under optional YYYY/YYYY-MM/YYYY-MM-DD/ nesting.
+ * under optional YYYY/YYYY-MM/YYYY-MM-DD/ nesting. If that name is taken
+ * (a collector restarted within one interval), "-1", "-2", ... is appended;
+ * an existing file is never replaced.
  */
 #ifndef FT_FLOWFILE_H
 #define FT_FLOWFILE_H
@@ -22,6 +47,9 @@
 
 #define FLOWFILE_MAX_EXPORTERS 1024
 #define FLOWFILE_PREFIX        "ft-"
+#define FLOWFILE_VERSION       1    /* the format version written and read */
+#define FLOWFILE_BLOCK_RECORDS 4096 /* records per block, at most */
+#define FLOWFILE_NAME_MAX      64   /* room for any complete base name */
 
 /* Counters for one exporter over the file's interval. */
 struct flowfile_exporter {
@@ -44,12 +72,15 @@ struct flowfile_exporter {
 
 /* What the header says. */
 struct flowfile_header {
-	uint16_t version; /* format version */
-	uint64_t start;   /* interval start, seconds UTC */
-	uint64_t end;     /* interval end, seconds UTC */
-	char creator[32]; /* creating program */
-	char host[64];    /* creating host */
-	uint64_t records; /* records written (as the writer counted) */
+	uint16_t version;    /* format version */
+	uint64_t start;      /* interval start, seconds UTC */
+	uint64_t end;        /* interval end, seconds UTC */
+	char creator[32];    /* creating program */
+	char host[64];       /* creating host */
+	uint64_t records;    /* records written (as the writer counted) */
+	uint64_t blocks;     /* blocks written */
+	uint64_t created_ms; /* when the writer closed the file, ms UTC */
+	bool closed;         /* false: the writer never finished the file */
 	uint32_t n_exporters;
 	struct flowfile_exporter *exporters; /* n_exporters of them */
 };
@@ -63,7 +94,8 @@ struct flowfile_writer;
 
 /*
  * Options of a new file. nest is 0 (flat) or 3 (YYYY/YYYY-MM/YYYY-MM-DD/).
- * zstd_level applies when codec is FLOWFILE_CODEC_ZSTD (1..19).
+ * zstd_level applies when codec is FLOWFILE_CODEC_ZSTD (1..19; anything
+ * else means 3). creator NULL means "flowtally".
  */
 struct flowfile_opts {
 	enum flowfile_codec codec;
@@ -73,19 +105,27 @@ struct flowfile_opts {
 };
 
 /*
- * Start a file for the interval [start, end) in dir under its in-progress
- * name. Returns 0 with *out set, or -1 with errno set.
+ * Start a file for the interval [start, end) under its in-progress name in
+ * dir itself (dir must exist; nested directories are made at close). opts
+ * may be NULL (no compression, flat). One writer per (dir, start) per
+ * process: a second one fails with EEXIST. Returns 0 with *out set, or -1
+ * with errno set.
  */
 int flowfile_writer_open(const char *dir, uint64_t start, uint64_t end,
     const struct flowfile_opts *opts, struct flowfile_writer **out);
-/* Append n records (buffered in blocks): 0, or -1 with errno set. */
+/*
+ * Append n records (copied; a full block is compressed and written at
+ * once): 0, or -1 with errno set (then abort the writer).
+ */
 int flowfile_write(
     struct flowfile_writer *w, const struct flow *flows, size_t n);
 /*
  * Finish the file: flush the last block, write the header with the given
  * exporter counters (borrowed), fsync and publish it under its final name
- * (written to final_path when not NULL). The writer is freed in every case.
- * Returns 0, or -1 with errno set (the in-progress file is then removed).
+ * (written to final_path when not NULL), never replacing an existing file.
+ * The writer is freed in every case. Returns 0, or -1 with errno set: the
+ * in-progress file is then removed, except when only the final directory
+ * fsync failed (final_path is then set and the file stays published).
  */
 int flowfile_writer_close(struct flowfile_writer *w,
     const struct flowfile_exporter *exp, size_t n_exp, char *final_path,
@@ -98,31 +138,55 @@ struct flowfile_reader;
 /*
  * Open a complete file and validate its header. Returns 0 with *out set, or
  * -1 with eb naming the file and what is wrong (bad magic, unknown version,
- * truncated header).
+ * truncated header). Damage past the header (a truncated file, a corrupt
+ * exporter table, a file never closed by its writer) does not fail the
+ * open: flowfile_read() reports it once, then returns what is intact.
  */
 int flowfile_open(
     const char *path, struct flowfile_reader **out, struct errbuf *eb);
+/*
+ * The same over len bytes at p (borrowed until flowfile_close()); name is
+ * used in messages (may be NULL).
+ */
+int flowfile_open_mem(const void *p, size_t len, const char *name,
+    struct flowfile_reader **out, struct errbuf *eb);
 /* The header (owned by the reader). */
 const struct flowfile_header *flowfile_header(const struct flowfile_reader *r);
 /*
- * Read up to max records into out. Returns the number read (0 at the end),
- * or -1 when a block is corrupt or truncated: eb then names the file and the
- * byte offset, the block is skipped, and reading may go on with the next
- * intact block.
+ * Read up to max (>= 1) records into out; a call never crosses a block
+ * boundary. Returns the number read (0 at the end), or -1 when a block is
+ * corrupt or truncated (or the file was damaged past its header): eb then
+ * names the file and the byte offset, the block is skipped, and the next
+ * call goes on with the next intact block.
  */
 ssize_t flowfile_read(
     struct flowfile_reader *r, struct flow *out, size_t max, struct errbuf *eb);
-/* Records lost in corrupt or truncated blocks so far. */
+/*
+ * Records lost in corrupt or truncated blocks so far. After flowfile_read()
+ * returned 0 this also counts records the header promised that no intact or
+ * identifiable block held.
+ */
 uint64_t flowfile_lost(const struct flowfile_reader *r);
+/* Whether any damage was reported so far. */
+bool flowfile_damaged(const struct flowfile_reader *r);
+/* The name used in messages (the path). */
+const char *flowfile_name(const struct flowfile_reader *r);
+/* Close and free; NULL does nothing. */
 void flowfile_close(struct flowfile_reader *r);
 
 /*
- * If name (a base name) is a complete flow file's name, return true and set
+ * If name (a base name) is a complete flow file's name
+ * ("ft-YYYYMMDD-HHMMSSZ", optionally followed by "-N"), return true and set
  * *start to its interval start (seconds UTC). In-progress names never match.
  */
 bool flowfile_parse_name(const char *name, uint64_t *start);
-/* The final path of the file for start under dir with nesting nest. */
+/*
+ * The final path of the file for start under dir with nesting nest (without
+ * any "-N" suffix). Returns 0, or -1 when it does not fit in len.
+ */
 int flowfile_final_path(
     const char *dir, uint64_t start, int nest, char *buf, size_t len);
+/* The base name for start ("ft-YYYYMMDD-HHMMSSZ"): 0, or -1 if too long. */
+int flowfile_format_name(uint64_t start, char *buf, size_t len);
 
 #endif

@@ -38,6 +38,9 @@ log_getverbose(void)
 	return log_verbose;
 }
 
+static void log_emit(int, const char *, const char *, va_list)
+    __attribute__((format(printf, 3, 0)));
+
 static void
 log_emit(int pri, const char *suffix, const char *fmt, va_list ap)
 {

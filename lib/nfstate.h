@@ -119,6 +119,12 @@ int nf_data_set(struct nf_ctx *c, uint16_t tid, struct rbuf *set);
 int nfrec_decode_set(
     struct nf_ctx *c, const struct nft_template *t, struct rbuf *set);
 
+/*
+ * Compile a fixed-layout template's known fields into t->ops for the fast
+ * path; on failure (or variable-length fields) t->ops stays NULL.
+ */
+void nfrec_compile(struct nft_template *t);
+
 /* The v9 and IPFIX datagram parsers (after the version check). */
 int nf9_decode(struct nf_ctx *c, const uint8_t *pkt, size_t len,
     const struct ft_addr *addr, uint16_t port);

@@ -245,11 +245,16 @@ test_daemon_detach(void **state)
 
 	snprintf(path, sizeof(path), "%s/detached", t->dir);
 	if ((pid = fork()) == 0) {
+		if (daemon_pidfile_write(t->pidfile) == -1)
+			_exit(5);
 		if (daemon_detach() == -1)
 			_exit(1);
 		/* The grandchild: new session, stdio on /dev/null, in /. */
 		if (getsid(0) == getpid() || isatty(STDIN_FILENO))
 			_exit(2);
+		/* It holds the pidfile, which now names it. */
+		if (read_pid(t->pidfile) != (long)getpid())
+			_exit(6);
 		if ((fd = open(path, O_WRONLY | O_CREAT, 0644)) == -1)
 			_exit(3);
 		if (write(fd, "ok", 2) != 2)
@@ -264,6 +269,13 @@ test_daemon_detach(void **state)
 	for (i = 0; i < 500 && access(path, F_OK) == -1; i++)
 		nanosleep(&ts, NULL);
 	assert_int_equal(access(path, F_OK), 0);
+	/* Once it has exited, its pidfile is stale and can be taken. */
+	for (i = 0; i < 500 && daemon_pidfile_write(t->pidfile) == -1; i++) {
+		assert_int_equal(errno, EEXIST);
+		nanosleep(&ts, NULL);
+	}
+	assert_int_equal(read_pid(t->pidfile), (long)getpid());
+	daemon_pidfile_remove(t->pidfile);
 }
 
 int

@@ -1,0 +1,67 @@
+/*
+ * Per-file aggregation: classifies each flow with the compiled tables
+ * (direction, sampling, multicast, internal and transit) and adds it to
+ * dense counter rows, one row per RRD, six counters per row in DS order
+ * (in/out bytes, in/out packets, in/out flows). No allocation per flow.
+ */
+#ifndef FT_SCANNER_AGGREGATE_H
+#define FT_SCANNER_AGGREGATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/flow.h"
+#include "scanner/classify.h"
+
+#define AGG_IN  0
+#define AGG_OUT 1
+
+/* Counter k of row r: rows[r * AGG_NCOUNT + k]. */
+#define AGG_NCOUNT    6
+#define AGG_IN_BYTES  0
+#define AGG_OUT_BYTES 1
+#define AGG_IN_PKTS   2
+#define AGG_OUT_PKTS  3
+#define AGG_IN_FLOWS  4
+#define AGG_OUT_FLOWS 5
+
+/* Called for every in/out flow with its inside host (the scoreboard). */
+typedef void agg_host_fn(void *ctx, const struct ft_addr *host, int dir,
+    uint64_t bytes, uint64_t pkts, uint64_t flows);
+
+struct agg_stats {
+	uint64_t flows;            /* records seen */
+	uint64_t hits;             /* in, out or multicast */
+	uint64_t internal;         /* both ends inside */
+	uint64_t transit;          /* neither end inside */
+	uint64_t multicast;        /* among hits */
+	uint64_t no_router;        /* exporter not configured as a router */
+	uint64_t sampling_unknown; /* sampled at an unknown rate, no override */
+};
+
+struct agg {
+	const struct cls *cls; /* borrowed */
+	uint64_t *rows;        /* cls->n_rows * AGG_NCOUNT */
+	struct agg_stats st;
+	agg_host_fn *host_fn;
+	void *host_ctx;
+	/* Last exporter seen and its router (or CLS_NONE). */
+	struct ft_addr last_exp;
+	uint32_t last_router;
+};
+
+/* Allocate the counters for c (borrowed): 0, or -1 with errno set. */
+int agg_init(struct agg *a, const struct cls *c);
+void agg_clear(struct agg *a);
+/* Zero every counter and statistic (start of a file). */
+void agg_reset(struct agg *a);
+/* Classify and count one flow. */
+void agg_flow(struct agg *a, const struct flow *f);
+
+static inline const uint64_t *
+agg_row(const struct agg *a, uint32_t row)
+{
+	return a->rows + (size_t)row * AGG_NCOUNT;
+}
+
+#endif

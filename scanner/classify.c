@@ -1,0 +1,737 @@
+/*
+ * Compiles the vocabulary into lookup tables: a sweep over prefix (or AS
+ * range) boundaries gives sorted disjoint segments, each carrying the
+ * interned set of objects covering it; port, protocol and ToS maps are
+ * direct arrays of set ids. Also lays out the counter rows of every RRD.
+ */
+#include "scanner/classify.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef unsigned __int128 u128;
+
+/* Build-time set interning: open addressing over a hash of the ids. */
+struct cls_pool {
+	struct cls *c;
+	size_t cap_sets, cap_ids;
+	uint32_t *hash; /* set id + 1, 0 = empty */
+	size_t hash_cap;
+};
+
+static uint64_t
+cls_hash_ids(const uint32_t *ids, uint32_t n)
+{
+	uint64_t h = 1469598103934665603ULL ^ n;
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= ids[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int
+cls_pool_grow_hash(struct cls_pool *p)
+{
+	size_t cap = p->hash_cap ? p->hash_cap * 2 : 1024, i, j;
+	uint32_t *h;
+
+	if ((h = calloc(cap, sizeof(*h))) == NULL)
+		return -1;
+	for (i = 0; i < p->hash_cap; i++) {
+		uint32_t s;
+
+		if (p->hash[i] == 0)
+			continue;
+		s = p->hash[i] - 1;
+		j = cls_hash_ids(
+			p->c->set_ids + p->c->set_off[s], p->c->set_n[s]) &
+		    (cap - 1);
+		while (h[j] != 0)
+			j = (j + 1) & (cap - 1);
+		h[j] = p->hash[i];
+	}
+	free(p->hash);
+	p->hash = h;
+	p->hash_cap = cap;
+	return 0;
+}
+
+/* Intern the sorted, distinct ids[0..n): the set id, or CLS_NONE. */
+static uint32_t
+cls_intern(struct cls_pool *p, const uint32_t *ids, uint32_t n)
+{
+	struct cls *c = p->c;
+	size_t j;
+	uint32_t s;
+
+	if ((c->n_sets + 1) * 2 > p->hash_cap && cls_pool_grow_hash(p) == -1)
+		return CLS_NONE;
+	j = cls_hash_ids(ids, n) & (p->hash_cap - 1);
+	while (p->hash[j] != 0) {
+		s = p->hash[j] - 1;
+		if (c->set_n[s] == n &&
+		    memcmp(c->set_ids + c->set_off[s], ids, n * sizeof(*ids)) ==
+			0)
+			return s;
+		j = (j + 1) & (p->hash_cap - 1);
+	}
+	if (c->n_sets == p->cap_sets) {
+		size_t cap = p->cap_sets ? p->cap_sets * 2 : 64;
+		uint32_t *o, *m;
+
+		if ((o = realloc(c->set_off, cap * sizeof(*o))) == NULL)
+			return CLS_NONE;
+		c->set_off = o;
+		if ((m = realloc(c->set_n, cap * sizeof(*m))) == NULL)
+			return CLS_NONE;
+		c->set_n = m;
+		p->cap_sets = cap;
+	}
+	s = (uint32_t)c->n_sets;
+	c->set_off[s] = c->n_sets ? c->set_off[s - 1] + c->set_n[s - 1] : 0;
+	if (c->set_off[s] + n > p->cap_ids) {
+		size_t cap = (p->cap_ids + n) * 2;
+		uint32_t *ni;
+
+		if ((ni = realloc(c->set_ids, cap * sizeof(*ni))) == NULL)
+			return CLS_NONE;
+		c->set_ids = ni;
+		p->cap_ids = cap;
+	}
+	if (n > 0)
+		memcpy(c->set_ids + c->set_off[s], ids, n * sizeof(*ids));
+	c->set_n[s] = n;
+	c->n_sets++;
+	p->hash[j] = s + 1;
+	return s;
+}
+
+static int
+cls_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sort ids and drop duplicates; returns the new count. */
+static uint32_t
+cls_uniq(uint32_t *ids, uint32_t n)
+{
+	uint32_t i, k = 0;
+
+	qsort(ids, n, sizeof(*ids), cls_cmp_u32);
+	for (i = 0; i < n; i++)
+		if (k == 0 || ids[k - 1] != ids[i])
+			ids[k++] = ids[i];
+	return k;
+}
+
+/* A range [lo, hi] carrying object id. */
+struct cls_span {
+	u128 lo, hi;
+	uint32_t id;
+};
+
+struct cls_event {
+	u128 pos;
+	uint32_t id;
+	int add;
+};
+
+static int
+cls_cmp_event(const void *a, const void *b)
+{
+	const struct cls_event *x = a, *y = b;
+
+	if (x->pos != y->pos)
+		return x->pos < y->pos ? -1 : 1;
+	return x->add - y->add;
+}
+
+/*
+ * Sweep spans over [0, max] into sorted segments: *starts and *vals (the
+ * interned set of ids covering each segment, transformed by fn). All or
+ * nothing; 0 or -1.
+ */
+static int
+cls_sweep(struct cls_pool *p, const struct cls_span *sp, size_t n, u128 max,
+    u128 **starts, uint32_t **vals, size_t *nseg,
+    uint32_t (*fn)(struct cls_pool *, uint32_t *, uint32_t))
+{
+	struct cls_event *ev = NULL;
+	uint32_t *active = NULL, *tmp = NULL, n_active = 0;
+	size_t n_ev = 0, i, k = 0;
+	u128 *st = NULL;
+	uint32_t *va = NULL;
+
+	if ((ev = calloc(2 * n + 1, sizeof(*ev))) == NULL ||
+	    (active = calloc(n + 1, sizeof(*active))) == NULL ||
+	    (tmp = calloc(n + 1, sizeof(*tmp))) == NULL ||
+	    (st = calloc(2 * n + 1, sizeof(*st))) == NULL ||
+	    (va = calloc(2 * n + 1, sizeof(*va))) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		ev[n_ev++] = (struct cls_event){ sp[i].lo, sp[i].id, 1 };
+		if (sp[i].hi < max)
+			ev[n_ev++] =
+			    (struct cls_event){ sp[i].hi + 1, sp[i].id, 0 };
+	}
+	qsort(ev, n_ev, sizeof(*ev), cls_cmp_event);
+	/* Segment 0 always starts at 0. */
+	st[0] = 0;
+	if ((va[0] = fn(p, tmp, 0)) == CLS_NONE)
+		goto fail;
+	k = 1;
+	for (i = 0; i < n_ev;) {
+		u128 pos = ev[i].pos;
+		uint32_t j, m;
+
+		for (; i < n_ev && ev[i].pos == pos; i++) {
+			if (ev[i].add) {
+				active[n_active++] = ev[i].id;
+				continue;
+			}
+			for (j = 0; j < n_active; j++)
+				if (active[j] == ev[i].id) {
+					active[j] = active[--n_active];
+					break;
+				}
+		}
+		memcpy(tmp, active, n_active * sizeof(*tmp));
+		m = cls_uniq(tmp, n_active);
+		if (pos == 0)
+			k = 0;
+		st[k] = pos;
+		if ((va[k] = fn(p, tmp, m)) == CLS_NONE)
+			goto fail;
+		/* Merge with the previous segment when equal. */
+		if (k > 0 && va[k] == va[k - 1])
+			continue;
+		k++;
+	}
+	free(ev);
+	free(active);
+	free(tmp);
+	*starts = st;
+	*vals = va;
+	*nseg = k;
+	return 0;
+fail:
+	free(ev);
+	free(active);
+	free(tmp);
+	free(st);
+	free(va);
+	return -1;
+}
+
+/* Segment value of an address: id 0 means "inside", id 1+i network i. */
+static uint32_t
+cls_addr_val(struct cls_pool *p, uint32_t *ids, uint32_t n)
+{
+	uint32_t inside = 0, i, s;
+
+	if (n > 0 && ids[0] == 0) {
+		inside = 1;
+		ids++;
+		n--;
+	}
+	for (i = 0; i < n; i++)
+		ids[i]--;
+	if ((s = cls_intern(p, ids, n)) == CLS_NONE)
+		return CLS_NONE;
+	return s << 1 | inside;
+}
+
+static uint32_t
+cls_plain_val(struct cls_pool *p, uint32_t *ids, uint32_t n)
+{
+	return cls_intern(p, ids, n);
+}
+
+static u128
+cls_v6_u128(const uint8_t *b)
+{
+	u128 x = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		x = x << 8 | b[i];
+	return x;
+}
+
+static void
+cls_prefix_span(const struct ft_prefix *pf, uint32_t id, struct cls_span *s)
+{
+	unsigned bits = pf->addr.family == FT_AF_INET ? 32 : 128;
+	u128 base;
+
+	if (pf->addr.family == FT_AF_INET)
+		base = pf->addr.v4;
+	else
+		base = cls_v6_u128(pf->addr.v6);
+	s->lo = base;
+	if (pf->len == 0)
+		s->hi = bits == 32 ? (u128)0xffffffffu : ~(u128)0;
+	else
+		s->hi = base + (((u128)1 << (bits - pf->len)) - 1);
+	s->id = id;
+}
+
+static int
+cls_build_addrs(struct cls *c, struct cls_pool *p)
+{
+	const struct vocab *v = c->v;
+	struct cls_span *s4 = NULL, *s6 = NULL;
+	size_t n4 = 0, n6 = 0, total = v->n_subnets, i, j;
+	u128 *st = NULL;
+	int ret = -1;
+
+	for (i = 0; i < v->n_networks; i++)
+		total += v->networks[i].n_prefixes;
+	if ((s4 = calloc(total + 1, sizeof(*s4))) == NULL ||
+	    (s6 = calloc(total + 1, sizeof(*s6))) == NULL)
+		goto out;
+	for (i = 0; i < v->n_subnets; i++) {
+		const struct ft_prefix *pf = &v->subnets[i];
+
+		if (pf->addr.family == FT_AF_INET)
+			cls_prefix_span(pf, 0, &s4[n4++]);
+		else
+			cls_prefix_span(pf, 0, &s6[n6++]);
+	}
+	for (i = 0; i < v->n_networks; i++)
+		for (j = 0; j < v->networks[i].n_prefixes; j++) {
+			const struct ft_prefix *pf =
+			    &v->networks[i].prefixes[j];
+
+			if (pf->addr.family == FT_AF_INET)
+				cls_prefix_span(pf, 1 + i, &s4[n4++]);
+			else
+				cls_prefix_span(pf, 1 + i, &s6[n6++]);
+		}
+	if (cls_sweep(p, s4, n4, 0xffffffffu, &st, &c->v4_val, &c->v4_n,
+		cls_addr_val) == -1)
+		goto out;
+	if ((c->v4_start = calloc(c->v4_n, sizeof(uint32_t))) == NULL ||
+	    (c->v4_first = calloc(65536, sizeof(uint32_t))) == NULL)
+		goto out;
+	for (i = 0; i < c->v4_n; i++)
+		c->v4_start[i] = (uint32_t)st[i];
+	for (i = 0, j = 0; i < 65536; i++) {
+		uint32_t a = (uint32_t)i << 16;
+
+		while (j + 1 < c->v4_n && c->v4_start[j + 1] <= a)
+			j++;
+		c->v4_first[i] = (uint32_t)j;
+	}
+	if (cls_sweep(p, s6, n6, ~(u128)0, &c->v6_start, &c->v6_val, &c->v6_n,
+		cls_addr_val) == -1)
+		goto out;
+	ret = 0;
+out:
+	free(st);
+	free(s4);
+	free(s6);
+	return ret;
+}
+
+static int
+cls_build_as(struct cls *c, struct cls_pool *p)
+{
+	const struct vocab *v = c->v;
+	struct cls_span *sp;
+	size_t n = 0, i, j;
+	u128 *st = NULL;
+	int ret = -1;
+
+	for (i = 0; i < v->n_as_groups; i++)
+		n += v->as_groups[i].n_ranges;
+	if ((sp = calloc(n + 1, sizeof(*sp))) == NULL)
+		return -1;
+	n = 0;
+	for (i = 0; i < v->n_as_groups; i++)
+		for (j = 0; j < v->as_groups[i].n_ranges; j++) {
+			sp[n].lo = v->as_groups[i].ranges[j].lo;
+			sp[n].hi = v->as_groups[i].ranges[j].hi;
+			sp[n++].id = (uint32_t)i;
+		}
+	if (cls_sweep(p, sp, n, 0xffffffffu, &st, &c->as_val, &c->as_n,
+		cls_plain_val) == -1)
+		goto out;
+	if ((c->as_start = calloc(c->as_n, sizeof(uint32_t))) == NULL)
+		goto out;
+	for (i = 0; i < c->as_n; i++)
+		c->as_start[i] = (uint32_t)st[i];
+	ret = 0;
+out:
+	free(st);
+	free(sp);
+	return ret;
+}
+
+/* Fill map[0..n) with the sets of object ids each value belongs to. */
+static int
+cls_build_byte_map(struct cls_pool *p, uint32_t *map, size_t n,
+    const struct vocab_class *cl, size_t n_cl, const struct vocab *v,
+    bool protocols)
+{
+	uint32_t ids[1024], k, i, j;
+	size_t x;
+
+	for (x = 0; x < n; x++) {
+		k = 0;
+		if (protocols) {
+			for (i = 0; i < v->n_protocols && k < 1024; i++)
+				if (v->protocols[i].number == x)
+					ids[k++] = i;
+		} else {
+			for (i = 0; i < n_cl && k < 1024; i++)
+				for (j = 0; j < cl[i].n_ranges; j++)
+					if (x >= cl[i].ranges[j].lo &&
+					    x <= cl[i].ranges[j].hi) {
+						ids[k++] = i;
+						break;
+					}
+		}
+		if ((map[x] = cls_intern(p, ids, k)) == CLS_NONE)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+cls_build_ports(struct cls *c, struct cls_pool *p, struct errbuf *eb)
+{
+	const struct vocab *v = c->v;
+	struct cls_span *sp = NULL;
+	uint32_t *vals = NULL;
+	u128 *st = NULL;
+	size_t n, nseg, i, j, k;
+	int proto, ret = -1;
+
+	if ((sp = calloc(1, sizeof(*sp))) == NULL)
+		goto oom;
+	for (proto = 0; proto < 256; proto++) {
+		n = 0;
+		for (i = 0; i < v->n_services; i++)
+			for (j = 0; j < v->services[i].n_ports; j++)
+				n += v->services[i].ports[j].proto == proto;
+		if (n == 0)
+			continue;
+		free(sp);
+		if ((sp = calloc(n, sizeof(*sp))) == NULL)
+			goto oom;
+		n = 0;
+		for (i = 0; i < v->n_services; i++)
+			for (j = 0; j < v->services[i].n_ports; j++) {
+				const struct vocab_port *pt =
+				    &v->services[i].ports[j];
+
+				if (pt->proto != proto)
+					continue;
+				sp[n].lo = pt->lo;
+				sp[n].hi = pt->hi;
+				sp[n++].id = (uint32_t)i;
+			}
+		if (cls_sweep(p, sp, n, 65535, &st, &vals, &nseg,
+			cls_plain_val) == -1)
+			goto oom;
+		if ((c->port_map[proto] = calloc(65536, sizeof(uint16_t))) ==
+		    NULL)
+			goto oom;
+		for (k = 0; k < nseg; k++) {
+			size_t end = k + 1 < nseg ? (size_t)st[k + 1] : 65536;
+
+			if (vals[k] > UINT16_MAX) {
+				errbuf_set(eb,
+				    "too many distinct service combinations");
+				goto out;
+			}
+			for (i = (size_t)st[k]; i < end; i++)
+				c->port_map[proto][i] = (uint16_t)vals[k];
+		}
+		free(st);
+		free(vals);
+		st = NULL;
+		vals = NULL;
+	}
+	ret = 0;
+	goto out;
+oom:
+	errbuf_set(eb, "out of memory building the port tables");
+out:
+	free(st);
+	free(vals);
+	free(sp);
+	return ret;
+}
+
+static int
+cls_cmp_ifx(const void *a, const void *b)
+{
+	const struct cls_ifx *x = a, *y = b;
+
+	return x->ifindex < y->ifindex ? -1 : x->ifindex > y->ifindex;
+}
+
+static int
+cls_build_ifx(struct cls *c)
+{
+	const struct vocab *v = c->v;
+	size_t r, i, k = 0;
+
+	if ((c->ifx = calloc(v->n_interfaces + 1, sizeof(*c->ifx))) == NULL ||
+	    (c->ifx_off = calloc(v->n_routers + 1, sizeof(uint32_t))) == NULL)
+		return -1;
+	for (r = 0; r < v->n_routers; r++) {
+		c->ifx_off[r] = (uint32_t)k;
+		for (i = 0; i < v->n_interfaces; i++)
+			if (v->interfaces[i].router == r) {
+				c->ifx[k].ifindex = v->interfaces[i].ifindex;
+				c->ifx[k++].iface = (uint32_t)i;
+			}
+		qsort(c->ifx + c->ifx_off[r], k - c->ifx_off[r],
+		    sizeof(*c->ifx), cls_cmp_ifx);
+	}
+	c->ifx_off[v->n_routers] = (uint32_t)k;
+	return 0;
+}
+
+static int
+cls_build_routers(struct cls *c)
+{
+	const struct vocab *v = c->v;
+	size_t cap = 16, i;
+
+	while (cap < 4 * v->n_routers)
+		cap *= 2;
+	if ((c->rt4_key = calloc(cap, sizeof(uint32_t))) == NULL ||
+	    (c->rt4_val = calloc(cap, sizeof(uint32_t))) == NULL)
+		return -1;
+	c->rt4_mask = (uint32_t)cap - 1;
+	for (i = 0; i < v->n_routers; i++) {
+		uint32_t a = v->routers[i].addr.v4, h;
+
+		/* 0.0.0.0 cannot be a key: such a router never matches. */
+		if (v->routers[i].addr.family != FT_AF_INET || a == 0)
+			continue;
+		h = (a * 2654435761u) & c->rt4_mask;
+		while (c->rt4_key[h] != 0)
+			h = (h + 1) & c->rt4_mask;
+		c->rt4_key[h] = a;
+		c->rt4_val[h] = (uint32_t)i;
+	}
+	return 0;
+}
+
+static void
+cls_layout_scope(const struct vocab *v, struct cls_scope *s, size_t *row)
+{
+	s->total = (uint32_t)(*row)++;
+	s->internal = (uint32_t)(*row)++;
+	s->transit = (uint32_t)(*row)++;
+	s->multicast = (uint32_t)(*row)++;
+	s->protocol = (uint32_t)*row;
+	*row += v->n_protocols;
+	s->svc_src = (uint32_t)*row;
+	*row += v->n_services;
+	s->svc_dst = (uint32_t)*row;
+	*row += v->n_services;
+	s->tos = (uint32_t)*row;
+	*row += v->n_tos;
+	s->as = (uint32_t)*row;
+	*row += v->n_as_groups;
+}
+
+static int
+cls_layout(struct cls *c)
+{
+	const struct vocab *v = c->v;
+	size_t row = 0, i, j, nn, ni;
+
+	cls_layout_scope(v, &c->global, &row);
+	if ((c->router = calloc(v->n_routers + 1, sizeof(*c->router))) == NULL)
+		return -1;
+	for (i = 0; i < v->n_routers; i++)
+		cls_layout_scope(v, &c->router[i], &row);
+	c->network = (uint32_t)row;
+	row += v->n_networks;
+	nn = v->n_networks * v->n_services;
+	if ((c->netsvc = malloc((nn + 1) * sizeof(uint32_t))) == NULL)
+		return -1;
+	memset(c->netsvc, 0xff, (nn + 1) * sizeof(uint32_t));
+	for (i = 0; i < v->n_networks; i++)
+		for (j = 0; j < v->networks[i].n_services; j++) {
+			uint32_t *slot = &c->netsvc[i * v->n_services +
+			    v->networks[i].services[j]];
+
+			if (*slot == CLS_NONE)
+				*slot = (uint32_t)row++;
+		}
+	c->iface = (uint32_t)row;
+	row += v->n_interfaces;
+	ni = v->n_interfaces * v->n_as_groups;
+	if ((c->ifas = malloc((ni + 1) * sizeof(uint32_t))) == NULL)
+		return -1;
+	memset(c->ifas, 0xff, (ni + 1) * sizeof(uint32_t));
+	for (i = 0; i < v->n_interfaces; i++)
+		for (j = 0; j < v->interfaces[i].n_as_groups; j++) {
+			uint32_t *slot = &c->ifas[i * v->n_as_groups +
+			    v->interfaces[i].as_groups[j]];
+
+			if (*slot == CLS_NONE)
+				*slot = (uint32_t)row++;
+		}
+	c->n_rows = row;
+	return 0;
+}
+
+int
+cls_build(struct cls *c, const struct vocab *v, struct errbuf *eb)
+{
+	struct cls_pool p;
+
+	memset(c, 0, sizeof(*c));
+	memset(&p, 0, sizeof(p));
+	c->v = v;
+	p.c = c;
+	/* Set 0 is the empty set. */
+	if (cls_intern(&p, NULL, 0) != 0)
+		goto oom;
+	if (cls_build_addrs(c, &p) == -1 || cls_build_as(c, &p) == -1)
+		goto oom;
+	if (cls_build_byte_map(&p, c->proto_set, 256, NULL, 0, v, true) == -1 ||
+	    cls_build_byte_map(
+		&p, c->tos_set, 256, v->tos, v->n_tos, v, false) == -1)
+		goto oom;
+	if (cls_build_ports(c, &p, eb) == -1)
+		goto fail;
+	if (cls_build_ifx(c) == -1 || cls_build_routers(c) == -1 ||
+	    cls_layout(c) == -1)
+		goto oom;
+	free(p.hash);
+	return 0;
+oom:
+	errbuf_set(eb, "out of memory building the classification tables");
+fail:
+	free(p.hash);
+	cls_clear(c);
+	return -1;
+}
+
+void
+cls_clear(struct cls *c)
+{
+	int i;
+
+	free(c->set_off);
+	free(c->set_n);
+	free(c->set_ids);
+	free(c->v4_start);
+	free(c->v4_val);
+	free(c->v4_first);
+	free(c->v6_start);
+	free(c->v6_val);
+	for (i = 0; i < 256; i++)
+		free(c->port_map[i]);
+	free(c->as_start);
+	free(c->as_val);
+	free(c->ifx);
+	free(c->ifx_off);
+	free(c->rt4_key);
+	free(c->rt4_val);
+	free(c->router);
+	free(c->netsvc);
+	free(c->ifas);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Index of the last start <= x in st[lo..hi) (st[lo] <= x holds). */
+static inline size_t
+cls_search32(const uint32_t *st, size_t lo, size_t hi, uint32_t x)
+{
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (st[mid] <= x)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+uint32_t
+cls_addr(const struct cls *c, const struct ft_addr *a)
+{
+	if (a->family == FT_AF_INET) {
+		uint32_t x = a->v4;
+		size_t lo = c->v4_first[x >> 16], hi;
+
+		/* Most /16s hold one segment: no search. */
+		if (lo + 1 >= c->v4_n || c->v4_start[lo + 1] > x)
+			return c->v4_val[lo];
+		hi = (x >> 16) == 0xffff ? c->v4_n
+					 : c->v4_first[(x >> 16) + 1] + 1;
+		if (hi > c->v4_n)
+			hi = c->v4_n;
+		return c->v4_val[cls_search32(c->v4_start, lo, hi, x)];
+	}
+	if (a->family == FT_AF_INET6) {
+		u128 x = cls_v6_u128(a->v6);
+		size_t lo = 0, hi = c->v6_n;
+
+		while (hi - lo > 1) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (c->v6_start[mid] <= x)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		return c->v6_val[lo];
+	}
+	return 0;
+}
+
+uint32_t
+cls_as(const struct cls *c, uint32_t asn)
+{
+	if (c->as_n <= 1)
+		return c->as_val[0];
+	return c->as_val[cls_search32(c->as_start, 0, c->as_n, asn)];
+}
+
+bool
+cls_is_multicast(const struct ft_addr *a)
+{
+	if (a->family == FT_AF_INET)
+		return (a->v4 >> 28) == 0xe;
+	if (a->family == FT_AF_INET6)
+		return a->v6[0] == 0xff;
+	return false;
+}
+
+uint32_t
+cls_iface(const struct cls *c, uint32_t router, uint32_t ifindex)
+{
+	size_t lo = c->ifx_off[router], hi = c->ifx_off[router + 1];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->ifx[mid].ifindex == ifindex)
+			return c->ifx[mid].iface;
+		if (c->ifx[mid].ifindex < ifindex)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return CLS_NONE;
+}

@@ -1,0 +1,128 @@
+/*
+ * Lookup tables compiled from the vocabulary, so that classifying a flow
+ * costs the same whatever the number of networks, services or AS groups:
+ * sorted disjoint address and AS segments (with a 64 Ki-entry first stage
+ * for IPv4), per-protocol 64 Ki port maps, 256-entry ToS and protocol maps,
+ * each yielding an interned set of object ids. Also the counter layout:
+ * which counter row belongs to which RRD. Read-only once built.
+ */
+#ifndef FT_SCANNER_CLASSIFY_H
+#define FT_SCANNER_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/errbuf.h"
+#include "lib/flow.h"
+#include "scanner/vocab.h"
+
+#define CLS_NONE UINT32_MAX
+
+/* Counter rows of one scope (the whole site, or one router). */
+struct cls_scope {
+	uint32_t total;
+	uint32_t internal;
+	uint32_t transit;
+	uint32_t multicast;
+	uint32_t protocol; /* + protocol index */
+	uint32_t svc_src;  /* + service index */
+	uint32_t svc_dst;
+	uint32_t tos; /* + ToS class index */
+	uint32_t as;  /* + AS group index */
+};
+
+/* One interface of a router, for the per-router sorted lookup. */
+struct cls_ifx {
+	uint32_t ifindex;
+	uint32_t iface;
+};
+
+struct cls {
+	const struct vocab *v; /* borrowed: must outlive the tables */
+
+	/* Interned sets of object ids: set s is ids[off[s] .. off[s]+n[s]). */
+	uint32_t *set_off;
+	uint32_t *set_n;
+	uint32_t *set_ids;
+	size_t n_sets;
+
+	/*
+	 * Address segments: value = network set << 1 | inside. v4_first[x]
+	 * is the segment holding x << 16.
+	 */
+	uint32_t *v4_start;
+	uint32_t *v4_val;
+	size_t v4_n;
+	uint32_t *v4_first; /* 65536 entries */
+	unsigned __int128 *v6_start;
+	uint32_t *v6_val;
+	size_t v6_n;
+
+	/* Per protocol: NULL, or 65536 service set ids by port. */
+	uint16_t *port_map[256];
+	uint32_t proto_set[256];
+	uint32_t tos_set[256];
+	uint32_t *as_start; /* AS segments -> AS group set */
+	uint32_t *as_val;
+	size_t as_n;
+
+	/* IPv4 router addresses: open addressing, key 0 = empty slot. */
+	uint32_t *rt4_key;
+	uint32_t *rt4_val;
+	uint32_t rt4_mask;
+
+	/* Interfaces of router r: ifx[ifx_off[r] .. ifx_off[r+1]) sorted. */
+	struct cls_ifx *ifx;
+	uint32_t *ifx_off;
+
+	/* Counter layout. */
+	struct cls_scope global;
+	struct cls_scope *router; /* one per router */
+	uint32_t network;         /* + network index */
+	uint32_t *netsvc; /* [network * n_services + service]: row or NONE */
+	uint32_t iface;   /* + interface index */
+	uint32_t *ifas;   /* [interface * n_as_groups + group]: row or NONE */
+	size_t n_rows;
+};
+
+/*
+ * Compile v into c (v is borrowed and must outlive c). All or nothing:
+ * returns 0, or -1 with eb set (out of memory, too many distinct port
+ * combinations).
+ */
+int cls_build(struct cls *c, const struct vocab *v, struct errbuf *eb);
+void cls_clear(struct cls *c);
+
+/* The segment value of a: network set << 1 | inside (0 when unset). */
+uint32_t cls_addr(const struct cls *c, const struct ft_addr *a);
+/* The AS group set of asn. */
+uint32_t cls_as(const struct cls *c, uint32_t asn);
+/* The router with IPv4 address v4, or CLS_NONE. */
+static inline uint32_t
+cls_router_v4(const struct cls *c, uint32_t v4)
+{
+	uint32_t h = (v4 * 2654435761u) & c->rt4_mask;
+
+	while (c->rt4_key[h] != 0) {
+		if (c->rt4_key[h] == v4)
+			return c->rt4_val[h];
+		h = (h + 1) & c->rt4_mask;
+	}
+	return CLS_NONE;
+}
+
+/* Whether a is multicast (224.0.0.0/4 or ff00::/8). */
+bool cls_is_multicast(const struct ft_addr *a);
+/* The interface index of (router, ifindex), or CLS_NONE. */
+uint32_t cls_iface(const struct cls *c, uint32_t router, uint32_t ifindex);
+
+/* Members of set s. */
+static inline const uint32_t *
+cls_set(const struct cls *c, uint32_t s, uint32_t *n)
+{
+	*n = c->set_n[s];
+	return c->set_ids + c->set_off[s];
+}
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * Tests of scanner/hosttab.c: per-direction counts, IPv4 and IPv6 keys,
+ * the overflow entry, reset (queued adds included), and many keys.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "scanner/hosttab.h"
+
+static struct ft_addr
+v4(uint32_t a)
+{
+	struct ft_addr x;
+
+	ft_addr_set_v4(&x, a);
+	return x;
+}
+
+static struct ft_addr
+v6(uint32_t low)
+{
+	uint8_t b[16] = { 0x20, 0x01, 0x0d, 0xb8 };
+	struct ft_addr x;
+
+	b[12] = low >> 24;
+	b[13] = low >> 16;
+	b[14] = low >> 8;
+	b[15] = low;
+	ft_addr_set_v6(&x, b);
+	return x;
+}
+
+static void
+test_hosttab_counts(void **state)
+{
+	struct hosttab *t = hosttab_new(8);
+	struct ft_addr a = v4(0x0a000001), b = v6(1), c = v4(1);
+	const struct host_entry *e;
+
+	(void)state;
+	assert_non_null(t);
+	hosttab_add(t, &a, HOST_IN, 100, 2, 1);
+	hosttab_add(t, &a, HOST_IN, 50, 1, 1);
+	hosttab_add(t, &a, HOST_OUT, 7, 1, 1);
+	hosttab_add(t, &b, HOST_OUT, 1000, 10, 3);
+	assert_int_equal(hosttab_count(t), 2);
+	e = hosttab_find(t, &a);
+	assert_non_null(e);
+	assert_true(ft_addr_equal(&e->addr, &a));
+	assert_int_equal(e->c.bytes[HOST_IN], 150);
+	assert_int_equal(e->c.pkts[HOST_IN], 3);
+	assert_int_equal(e->c.flows[HOST_IN], 2);
+	assert_int_equal(e->c.bytes[HOST_OUT], 7);
+	e = hosttab_find(t, &b);
+	assert_non_null(e);
+	assert_int_equal(e->c.bytes[HOST_OUT], 1000);
+	assert_int_equal(e->c.flows[HOST_OUT], 3);
+	assert_int_equal(e->c.bytes[HOST_IN], 0);
+	/* ::1-like v6 and 0.0.0.1 v4 are different keys. */
+	assert_null(hosttab_find(t, &c));
+	assert_non_null(hosttab_entry(t, 1));
+	assert_null(hosttab_entry(t, 2));
+	hosttab_free(t);
+}
+
+static void
+test_hosttab_overflow_reset(void **state)
+{
+	struct hosttab *t = hosttab_new(3);
+	struct ft_addr a;
+	uint32_t i;
+
+	(void)state;
+	assert_non_null(t);
+	for (i = 0; i < 5; i++) {
+		a = v4(0xc0a80000 + i);
+		hosttab_add(t, &a, HOST_OUT, 10, 1, 1);
+	}
+	assert_int_equal(hosttab_count(t), 3);
+	assert_int_equal(hosttab_overflow(t)->bytes[HOST_OUT], 20);
+	assert_int_equal(hosttab_overflow(t)->flows[HOST_OUT], 2);
+	/* A known host still counts to itself when the table is full. */
+	a = v4(0xc0a80000);
+	hosttab_add(t, &a, HOST_IN, 5, 1, 1);
+	assert_int_equal(hosttab_find(t, &a)->c.bytes[HOST_IN], 5);
+	assert_int_equal(hosttab_overflow(t)->bytes[HOST_IN], 0);
+
+	hosttab_reset(t);
+	assert_int_equal(hosttab_count(t), 0);
+	assert_null(hosttab_find(t, &a));
+	assert_int_equal(hosttab_overflow(t)->bytes[HOST_OUT], 0);
+	a = v6(9);
+	hosttab_add(t, &a, HOST_IN, 1, 1, 1);
+	assert_int_equal(hosttab_count(t), 1);
+	assert_int_equal(hosttab_find(t, &a)->c.bytes[HOST_IN], 1);
+	hosttab_free(t);
+}
+
+static void
+test_hosttab_many(void **state)
+{
+	const uint32_t n = 50000;
+	struct hosttab *t = hosttab_new(2 * n);
+	struct ft_addr a;
+	uint32_t i, round;
+
+	(void)state;
+	assert_non_null(t);
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < n; i++) {
+			a = v4(0x0a000000 + i * 256);
+			hosttab_add(t, &a, HOST_IN, i, 1, 1);
+			a = v6(i);
+			hosttab_add(t, &a, HOST_OUT, i, 1, 1);
+		}
+		assert_int_equal(hosttab_count(t), 2 * n);
+		for (i = 0; i < n; i += 997) {
+			a = v6(i);
+			assert_int_equal(
+			    hosttab_find(t, &a)->c.bytes[HOST_OUT], i);
+			a = v4(0x0a000000 + i * 256);
+			assert_int_equal(
+			    hosttab_find(t, &a)->c.flows[HOST_IN], 1);
+		}
+		hosttab_reset(t);
+		assert_int_equal(hosttab_count(t), 0);
+	}
+	/* A host without an address family is never a key: overflow. */
+	memset(&a, 0, sizeof(a));
+	hosttab_add(t, &a, HOST_IN, 9, 1, 1);
+	assert_int_equal(hosttab_count(t), 0);
+	assert_int_equal(hosttab_overflow(t)->bytes[HOST_IN], 9);
+	assert_null(hosttab_find(t, &a));
+	assert_null(hosttab_new(0));
+	hosttab_free(t);
+	hosttab_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_hosttab_counts),
+		cmocka_unit_test(test_hosttab_overflow_reset),
+		cmocka_unit_test(test_hosttab_many),
+	};
+
+	return cmocka_run_group_tests_name("hosttab", tests, NULL, NULL);
+}

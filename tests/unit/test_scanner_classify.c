@@ -1,0 +1,428 @@
+/*
+ * Classification and aggregation of the scanner against hand-computed
+ * expectations: direction, internal and transit, overlapping networks,
+ * sampling, multicast, service ranges, network x service, interfaces and
+ * interface x AS group, and the vocabulary's error messages.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/addr.h"
+#include "lib/conf.h"
+#include "scanner/aggregate.h"
+#include "scanner/classify.h"
+#include "scanner/vocab.h"
+
+struct fx {
+	cfg_t *cfg;
+	struct vocab v;
+	struct cls c;
+	struct agg a;
+};
+
+static const char *conf_text =
+    "subnets = { \"10.0.0.0/8\", \"2001:db8::/32\" }\n"
+    "multicast = true\n"
+    "service \"http\" { ports = { \"http/tcp\" } }\n"
+    "service \"https\" { ports = { \"443/tcp\" } }\n"
+    "service \"real\" { ports = { \"7070/tcp\", \"554/tcp\", "
+    "\"6970-7170/udp\" } }\n"
+    "service \"web\" { ports = { \"80/tcp\", \"443/tcp\" } }\n"
+    "network \"a\" { prefixes = { \"10.1.0.0/16\" } services = { \"http\", "
+    "\"https\" } }\n"
+    "network \"b\" { prefixes = { \"10.1.2.0/24\", \"2001:db8:1::/48\" } }\n"
+    "protocol \"tcp\" { }\n"
+    "protocol \"udp\" { number = \"17\" }\n"
+    "protocol \"tcp2\" { number = \"6\" }\n"
+    "router \"r1\" { address = \"192.0.2.1\" sample_rate = 10 }\n"
+    "router \"r2\" { address = \"192.0.2.2\" }\n"
+    "as_group \"peers\" { asns = { \"65001-65010\", \"AS3320\" } }\n"
+    "as_group \"big\" { asns = { \"65005\" } }\n"
+    "interface \"uplink\" { router = \"r2\" ifindex = 3 as_groups = { "
+    "\"peers\", \"big\" } }\n"
+    "tos \"normal\" { values = { \"0\" } }\n"
+    "tos \"other\" { values = { \"1-255\" } }\n";
+
+static int
+setup(void **state)
+{
+	static struct fx fx;
+	struct errbuf eb;
+
+	memset(&fx, 0, sizeof(fx));
+	fx.cfg = conf_load_string(conf_text, "test.conf", &eb);
+	if (fx.cfg == NULL) {
+		print_error("%s\n", eb.msg);
+		return -1;
+	}
+	if (vocab_load(&fx.v, fx.cfg, &eb) == -1 ||
+	    cls_build(&fx.c, &fx.v, &eb) == -1) {
+		print_error("%s\n", eb.msg);
+		return -1;
+	}
+	if (agg_init(&fx.a, &fx.c) == -1)
+		return -1;
+	*state = &fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	agg_clear(&fx->a);
+	cls_clear(&fx->c);
+	vocab_clear(&fx->v);
+	conf_free(fx->cfg);
+	return 0;
+}
+
+static struct flow
+mk(const char *exp, const char *src, const char *dst, uint8_t proto,
+    uint16_t sport, uint16_t dport, uint64_t bytes, uint64_t pkts)
+{
+	struct flow f;
+
+	memset(&f, 0, sizeof(f));
+	assert_int_equal(addr_parse(exp, &f.exporter), 0);
+	assert_int_equal(addr_parse(src, &f.src), 0);
+	assert_int_equal(addr_parse(dst, &f.dst), 0);
+	f.proto = proto;
+	f.sport = sport;
+	f.dport = dport;
+	f.bytes = bytes;
+	f.packets = pkts;
+	f.sampling = 1;
+	return f;
+}
+
+static void
+row_is(struct fx *fx, uint32_t row, uint64_t ib, uint64_t ob, uint64_t ip,
+    uint64_t op, uint64_t iflows, uint64_t oflows)
+{
+	const uint64_t *r = agg_row(&fx->a, row);
+
+	assert_int_equal(r[AGG_IN_BYTES], ib);
+	assert_int_equal(r[AGG_OUT_BYTES], ob);
+	assert_int_equal(r[AGG_IN_PKTS], ip);
+	assert_int_equal(r[AGG_OUT_PKTS], op);
+	assert_int_equal(r[AGG_IN_FLOWS], iflows);
+	assert_int_equal(r[AGG_OUT_FLOWS], oflows);
+}
+
+static void
+test_scanner_direction(void **state)
+{
+	struct fx *fx = *state;
+	struct flow f;
+
+	agg_reset(&fx->a);
+	f = mk("192.0.2.9", "198.51.100.1", "10.5.5.5", 6, 1234, 22, 1000, 10);
+	agg_flow(&fx->a, &f);
+	f = mk("192.0.2.9", "10.5.5.5", "198.51.100.1", 17, 53, 9999, 300, 3);
+	agg_flow(&fx->a, &f);
+	f = mk("192.0.2.9", "10.5.5.5", "10.6.6.6", 6, 1, 2, 77, 7);
+	agg_flow(&fx->a, &f);
+	f = mk("192.0.2.9", "198.51.100.1", "203.0.113.5", 6, 1, 2, 55, 5);
+	agg_flow(&fx->a, &f);
+	f = mk("192.0.2.9", "2001:db8:9::1", "2001:db9::1", 6, 1, 2, 40, 4);
+	agg_flow(&fx->a, &f);
+
+	row_is(fx, fx->c.global.total, 1000, 340, 10, 7, 1, 2);
+	row_is(fx, fx->c.global.internal, 77, 0, 7, 0, 1, 0);
+	row_is(fx, fx->c.global.transit, 55, 0, 5, 0, 1, 0);
+	/* tcp is listed twice (tcp and tcp2): both count. */
+	row_is(fx, fx->c.global.protocol + 0, 1000, 40, 10, 4, 1, 1);
+	row_is(fx, fx->c.global.protocol + 2, 1000, 40, 10, 4, 1, 1);
+	row_is(fx, fx->c.global.protocol + 1, 0, 300, 0, 3, 0, 1);
+	row_is(fx, fx->c.global.tos + 0, 1000, 340, 10, 7, 1, 2);
+	assert_int_equal(fx->a.st.flows, 5);
+	assert_int_equal(fx->a.st.hits, 3);
+	assert_int_equal(fx->a.st.internal, 1);
+	assert_int_equal(fx->a.st.transit, 1);
+	assert_int_equal(fx->a.st.no_router, 5);
+}
+
+static void
+test_scanner_overlap(void **state)
+{
+	struct fx *fx = *state;
+	struct flow f;
+
+	agg_reset(&fx->a);
+	f = mk("192.0.2.9", "198.51.100.1", "10.1.2.3", 6, 1, 2, 100, 1);
+	agg_flow(&fx->a, &f);
+	f = mk("192.0.2.9", "10.1.3.3", "198.51.100.1", 6, 1, 2, 10, 1);
+	agg_flow(&fx->a, &f);
+	f = mk("192.0.2.9", "2001:db8:1:2::5", "2001:db9::1", 6, 1, 2, 7, 1);
+	agg_flow(&fx->a, &f);
+	row_is(fx, fx->c.network + 0, 100, 10, 1, 1, 1, 1);
+	row_is(fx, fx->c.network + 1, 100, 7, 1, 1, 1, 1);
+}
+
+static void
+test_scanner_sampling(void **state)
+{
+	struct fx *fx = *state;
+	struct flow f;
+
+	agg_reset(&fx->a);
+	/* Override 10 on an unsampled record: x10, 10 flows. */
+	f = mk("192.0.2.1", "198.51.100.1", "10.0.0.1", 6, 1, 2, 100, 2);
+	agg_flow(&fx->a, &f);
+	/* Record rate 4 (already applied by the collector), no override. */
+	f = mk("192.0.2.2", "198.51.100.1", "10.0.0.1", 6, 1, 2, 400, 8);
+	f.sampling = 4;
+	agg_flow(&fx->a, &f);
+	/* Override 10 replaces a record rate of 4: 400 / 4 * 10. */
+	f = mk("192.0.2.1", "198.51.100.1", "10.0.0.1", 6, 1, 2, 400, 8);
+	f.sampling = 4;
+	agg_flow(&fx->a, &f);
+	/* Unknown rate, no override: counted as is, reported. */
+	f = mk("192.0.2.2", "198.51.100.1", "10.0.0.1", 6, 1, 2, 5, 1);
+	f.sampling = 0;
+	agg_flow(&fx->a, &f);
+	row_is(fx, fx->c.global.total, 1000 + 400 + 1000 + 5, 0,
+	    20 + 8 + 20 + 1, 0, 10 + 4 + 10 + 1, 0);
+	row_is(fx, fx->c.router[0].total, 2000, 0, 40, 0, 20, 0);
+	row_is(fx, fx->c.router[1].total, 405, 0, 9, 0, 5, 0);
+	assert_int_equal(fx->a.st.sampling_unknown, 1);
+}
+
+static void
+test_scanner_multicast(void **state)
+{
+	struct fx *fx = *state;
+	struct flow f;
+
+	agg_reset(&fx->a);
+	f = mk("192.0.2.2", "10.1.2.3", "239.1.1.1", 17, 5000, 5000, 900, 9);
+	f.tos = 0;
+	f.dst_as = 65005;
+	agg_flow(&fx->a, &f);
+	f = mk("192.0.2.2", "198.51.100.7", "ff02::1", 17, 1, 1, 90, 1);
+	f.tos = 184;
+	f.src_as = 3320;
+	agg_flow(&fx->a, &f);
+	row_is(fx, fx->c.global.total, 90, 900, 1, 9, 1, 1);
+	row_is(fx, fx->c.global.multicast, 90, 900, 1, 9, 1, 1);
+	row_is(fx, fx->c.router[1].multicast, 90, 900, 1, 9, 1, 1);
+	/* Not in protocols, services or networks. */
+	row_is(fx, fx->c.global.protocol + 1, 0, 0, 0, 0, 0, 0);
+	row_is(fx, fx->c.network + 0, 0, 0, 0, 0, 0, 0);
+	row_is(fx, fx->c.global.tos + 0, 0, 900, 0, 9, 0, 1);
+	row_is(fx, fx->c.global.tos + 1, 90, 0, 1, 0, 1, 0);
+	/* AS by direction: out uses dst_as (65005: peers and big). */
+	row_is(fx, fx->c.global.as + 0, 90, 900, 1, 9, 1, 1);
+	row_is(fx, fx->c.global.as + 1, 0, 900, 0, 9, 0, 1);
+	assert_int_equal(fx->a.st.hits, 2);
+	assert_int_equal(fx->a.st.multicast, 2);
+}
+
+static void
+test_scanner_service_ranges(void **state)
+{
+	struct fx *fx = *state;
+	uint32_t real = 2;
+	struct flow f;
+
+	agg_reset(&fx->a);
+	f = mk("192.0.2.9", "198.51.100.1", "10.0.0.1", 17, 40000, 7000, 1, 1);
+	agg_flow(&fx->a, &f); /* real dst */
+	f = mk("192.0.2.9", "10.0.0.1", "198.51.100.1", 17, 6970, 40000, 2, 1);
+	agg_flow(&fx->a, &f); /* real src */
+	f = mk("192.0.2.9", "198.51.100.1", "10.0.0.1", 6, 40000, 7000, 4, 1);
+	agg_flow(&fx->a, &f); /* 7000/tcp: nothing */
+	f = mk("192.0.2.9", "198.51.100.1", "10.0.0.1", 17, 7171, 7171, 8, 1);
+	agg_flow(&fx->a, &f); /* just past the range */
+	f = mk("192.0.2.9", "198.51.100.1", "10.0.0.1", 6, 554, 7070, 16, 1);
+	agg_flow(&fx->a, &f); /* both: src and dst */
+	row_is(fx, fx->c.global.svc_dst + real, 1 + 16, 0, 2, 0, 2, 0);
+	row_is(fx, fx->c.global.svc_src + real, 16, 2, 1, 1, 1, 1);
+	/* 80/tcp is in http and web. */
+	f = mk("192.0.2.9", "198.51.100.1", "10.0.0.1", 6, 40000, 80, 32, 1);
+	agg_flow(&fx->a, &f);
+	row_is(fx, fx->c.global.svc_dst + 0, 32, 0, 1, 0, 1, 0);
+	row_is(fx, fx->c.global.svc_dst + 3, 32, 0, 1, 0, 1, 0);
+}
+
+static void
+test_scanner_network_service(void **state)
+{
+	struct fx *fx = *state;
+	size_t ns = fx->v.n_services;
+	uint32_t http, https;
+	struct flow f;
+
+	http = fx->c.netsvc[0 * ns + 0];
+	https = fx->c.netsvc[0 * ns + 1];
+	assert_int_not_equal(http, CLS_NONE);
+	assert_int_not_equal(https, CLS_NONE);
+	assert_int_equal(fx->c.netsvc[0 * ns + 2], CLS_NONE);
+	assert_int_equal(fx->c.netsvc[1 * ns + 0], CLS_NONE);
+
+	agg_reset(&fx->a);
+	f = mk("192.0.2.9", "198.51.100.1", "10.1.1.1", 6, 40000, 80, 100, 1);
+	agg_flow(&fx->a, &f);
+	f = mk("192.0.2.9", "10.1.1.1", "198.51.100.1", 6, 80, 40000, 1000, 1);
+	agg_flow(&fx->a, &f);
+	/* Both ports 443: counted once. */
+	f = mk("192.0.2.9", "10.1.1.1", "198.51.100.1", 6, 443, 443, 7, 1);
+	agg_flow(&fx->a, &f);
+	/* Port 80 and 443: once in each. */
+	f = mk("192.0.2.9", "198.51.100.1", "10.1.2.2", 6, 443, 80, 3, 1);
+	agg_flow(&fx->a, &f);
+	/* Outside the network: nothing. */
+	f = mk("192.0.2.9", "198.51.100.1", "10.2.1.1", 6, 40000, 80, 50, 1);
+	agg_flow(&fx->a, &f);
+	row_is(fx, http, 103, 1000, 2, 1, 2, 1);
+	row_is(fx, https, 3, 7, 1, 1, 1, 1);
+	row_is(fx, fx->c.network + 0, 103, 1007, 2, 2, 2, 2);
+}
+
+static void
+test_scanner_interfaces(void **state)
+{
+	struct fx *fx = *state;
+	size_t nas = fx->v.n_as_groups;
+	struct flow f;
+
+	agg_reset(&fx->a);
+	/* Transit flow in on ifindex 3 from AS 65005, out on 4 to AS 1. */
+	f = mk("192.0.2.2", "198.51.100.1", "203.0.113.1", 6, 1, 2, 100, 1);
+	f.in_if = 3;
+	f.out_if = 4;
+	f.src_as = 65005;
+	f.dst_as = 1;
+	agg_flow(&fx->a, &f);
+	/* Out through ifindex 3 to AS 3320. */
+	f = mk("192.0.2.2", "10.0.0.1", "198.51.100.1", 6, 1, 2, 10, 1);
+	f.in_if = 7;
+	f.out_if = 3;
+	f.dst_as = 3320;
+	agg_flow(&fx->a, &f);
+	/* Same ifindex on another router: not this interface. */
+	f = mk("192.0.2.1", "10.0.0.1", "198.51.100.1", 6, 1, 2, 10, 1);
+	f.out_if = 3;
+	agg_flow(&fx->a, &f);
+	row_is(fx, fx->c.iface + 0, 100, 10, 1, 1, 1, 1);
+	row_is(fx, fx->c.ifas[0 * nas + 0], 100, 10, 1, 1, 1, 1);
+	row_is(fx, fx->c.ifas[0 * nas + 1], 100, 0, 1, 0, 1, 0);
+	row_is(fx, fx->c.router[1].transit, 100, 0, 1, 0, 1, 0);
+}
+
+static void
+test_scanner_reset(void **state)
+{
+	struct fx *fx = *state;
+	struct flow f;
+	size_t i;
+
+	f = mk("192.0.2.1", "198.51.100.1", "10.1.2.3", 6, 1, 80, 100, 2);
+	agg_flow(&fx->a, &f);
+	agg_reset(&fx->a);
+	for (i = 0; i < fx->c.n_rows * AGG_NCOUNT; i++)
+		assert_int_equal(fx->a.rows[i], 0);
+	assert_int_equal(fx->a.st.flows, 0);
+}
+
+static void
+expect_error(const char *text, const char *msg)
+{
+	struct errbuf eb;
+	struct vocab v;
+	cfg_t *cfg;
+
+	memset(&eb, 0, sizeof(eb));
+	cfg = conf_load_string(text, "bad.conf", &eb);
+	if (cfg != NULL) {
+		assert_int_equal(vocab_load(&v, cfg, &eb), -1);
+		conf_free(cfg);
+	}
+	if (strstr(eb.msg, msg) == NULL)
+		fail_msg("got \"%s\", want \"%s\"", eb.msg, msg);
+}
+
+static void
+test_scanner_vocab_errors(void **state)
+{
+	(void)state;
+	expect_error("\n\nservice \"a b\" { ports = { \"80/tcp\" } }\n",
+	    ":3: service label \"a b\"");
+	expect_error("service \"x\" { ports = { \"nosuchservice/tcp\" } }\n",
+	    ":1: service \"x\": unknown service \"nosuchservice/tcp\"");
+	expect_error("service \"x\" { ports = { \"90-80/tcp\" } }\n",
+	    "bad range \"90-80/tcp\"");
+	expect_error("service \"x\" { ports = { \"80/nosuchproto\" } }\n",
+	    "unknown protocol \"80/nosuchproto\"");
+	expect_error("network \"n\" { prefixes = { \"10.0.0.1/8\" } }\n",
+	    ":1: network \"n\": bad prefix");
+	expect_error("network \"n\" { prefixes = { \"10.0.0.0/8\" } "
+		     "services = { \"nope\" } }\n",
+	    "unknown service \"nope\"");
+	expect_error("as_group \"g\" { asns = { \"4294967296\" } }\n",
+	    "bad AS number or range \"4294967296\"");
+	expect_error("tos \"t\" { values = { \"256\" } }\n",
+	    "bad ToS value or range \"256\"");
+	expect_error("router \"r\" { address = \"1.2.3\" }\n",
+	    "bad or missing address \"1.2.3\"");
+	expect_error("router \"r\" { address = \"1.2.3.4\" }\n"
+		     "interface \"i\" { router = \"q\" ifindex = 1 }\n",
+	    ":2: interface \"i\": unknown or missing router \"q\"");
+	expect_error(
+	    "subnets = { \"10.0.0.0/33\" }\n", ": subnets: bad prefix");
+	expect_error("netwrk \"n\" { }\n", ":1: no such option");
+}
+
+static void
+test_scanner_vocab_parsers(void **state)
+{
+	struct vocab_range r;
+	struct vocab_port p;
+	struct errbuf eb;
+	uint8_t proto;
+
+	(void)state;
+	assert_int_equal(vocab_parse_port("20-21/tcp", &p, &eb), 0);
+	assert_int_equal(p.proto, 6);
+	assert_int_equal(p.lo, 20);
+	assert_int_equal(p.hi, 21);
+	assert_int_equal(vocab_parse_port("domain/udp", &p, &eb), 0);
+	assert_int_equal(p.lo, 53);
+	assert_int_equal(p.proto, 17);
+	assert_int_equal(vocab_parse_proto("gre", &proto), 0);
+	assert_int_equal(proto, 47);
+	assert_int_equal(vocab_parse_proto("256", &proto), -1);
+	assert_int_equal(
+	    vocab_parse_range("AS64512-AS65534", UINT32_MAX, true, &r), 0);
+	assert_int_equal(r.lo, 64512);
+	assert_int_equal(r.hi, 65534);
+	assert_true(vocab_label_ok("web-1_a"));
+	assert_false(vocab_label_ok("../x"));
+	assert_false(vocab_label_ok(""));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scanner_direction),
+		cmocka_unit_test(test_scanner_overlap),
+		cmocka_unit_test(test_scanner_sampling),
+		cmocka_unit_test(test_scanner_multicast),
+		cmocka_unit_test(test_scanner_service_ranges),
+		cmocka_unit_test(test_scanner_network_service),
+		cmocka_unit_test(test_scanner_interfaces),
+		cmocka_unit_test(test_scanner_reset),
+		cmocka_unit_test(test_scanner_vocab_errors),
+		cmocka_unit_test(test_scanner_vocab_parsers),
+	};
+	return cmocka_run_group_tests_name(
+	    "scanner_classify", tests, setup, teardown);
+}
