@@ -281,9 +281,12 @@ nfx_pack(struct nf_encoder *e, const struct flow *flows, size_t n,
 	} else {
 		if (wbuf_patch_u16(&w, 2, (uint16_t)w.off) == -1)
 			goto nospace;
-		/* Options data records are data records too (RFC 7011 3.1). */
-		e->seq +=
-		    (uint32_t)records + (tpl && e->o.sampling > 1 ? 1u : 0u);
+		/*
+		 * Flow data records only: RFC 7011 3.1 would count the
+		 * sampling options record too, but nfcapd and our collector
+		 * do not, and would see a lost record at every refresh.
+		 */
+		e->seq += (uint32_t)records;
 	}
 	if (tpl) {
 		e->tpl_due = false;
