@@ -55,13 +55,15 @@ stop_sink() {
 run() {
 	local name=$1 file=$2 max=$3 t0 t1
 	t0=$(date +%s.%N)
+	local m=()
+	[ "$max" = default ] || m=(-m "$max")
 	if [ "$name" = ours ]; then
 		/usr/bin/time -f '%U %S %M' -o "$W/time" "$SENSOR" \
 		    -f "$W/sensor.conf" -r "$file" -n "127.0.0.1:$PORT" -v 9 \
-		    -m "$max" 2>/dev/null
+		    "${m[@]}" 2>/dev/null
 	else
 		/usr/bin/time -f '%U %S %M' -o "$W/time" softflowd -r "$file" \
-		    -n "127.0.0.1:$PORT" -c none -d -v 9 -m "$max" \
+		    -n "127.0.0.1:$PORT" -c none -d -v 9 "${m[@]}" \
 		    >/dev/null 2>&1
 	fi
 	t1=$(date +%s.%N)
@@ -82,6 +84,8 @@ for ((r = 0; r < RUNS; r++)); do
 	echo "run $((r + 1))/$RUNS" >&2
 	run ours "$W/bench.pcap" "$MAXFLOWS" main
 	run softflowd "$W/bench.pcap" "$MAXFLOWS" main
+	run ours "$W/bench.pcap" default def
+	run softflowd "$W/bench.pcap" default def
 done
 stop_sink
 
@@ -110,12 +114,18 @@ for n in $FLOOD; do
 done
 stop_sink
 
+cpu_median() { awk '{print $2 + $3}' "$1" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for p in ours softflowd; do
 	eval "${p}_wall=$(median "$W/$p.main" 1)"
-	eval "${p}_cpu=$(awk '{print $2 + $3}' "$W/$p.main" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
+	eval "${p}_cpu=$(cpu_median "$W/$p.main")"
 	eval "${p}_rss=$(median "$W/$p.main" 4)"
+	eval "${p}_dwall=$(median "$W/$p.def" 1)"
+	eval "${p}_dcpu=$(cpu_median "$W/$p.def")"
+	eval "${p}_drss=$(median "$W/$p.def" 4)"
 done
 rate() { echo "$PACKETS / $1 / 1000000" | bc -l | xargs printf '%.2f'; }
+ratio() { echo "$1 / $2" | bc -l | xargs printf '%.1f'; }
+mb() { echo "$1 / 1024" | bc -l | xargs printf '%.1f'; }
 cat <<MD
 ## Sensor vs softflowd
 
@@ -128,10 +138,20 @@ Ethernet, 96-byte snaplen (\`tests/sensor/pcapgen.py bench\`), read with
 
 | | flowtally-sensor | softflowd | ratio |
 |---|---|---|---|
-| packets/s (wall) | $(rate "$ours_wall") M | $(rate "$softflowd_wall") M | $(echo "$softflowd_wall / $ours_wall" | bc -l | xargs printf '%.1f')x |
-| CPU seconds | $ours_cpu | $softflowd_cpu | $(echo "$softflowd_cpu / ($ours_cpu + 0.005)" | bc -l | xargs printf '%.1f')x less |
-| peak memory (max RSS) | $(echo "$ours_rss / 1024" | bc -l | xargs printf '%.1f') MB | $(echo "$softflowd_rss / 1024" | bc -l | xargs printf '%.1f') MB | $(echo "$ours_rss / $softflowd_rss" | bc -l | xargs printf '%.2f') |
+| packets/s (wall) | $(rate "$ours_wall") M | $(rate "$softflowd_wall") M | $(ratio "$softflowd_wall" "$ours_wall")x |
+| packets per CPU-second | $(rate "$ours_cpu") M | $(rate "$softflowd_cpu") M | $(ratio "$softflowd_cpu" "$ours_cpu")x |
+| CPU seconds | $ours_cpu | $softflowd_cpu | |
+| peak memory (max RSS) | $(mb "$ours_rss") MB | $(mb "$softflowd_rss") MB | $(echo "$ours_rss / $softflowd_rss" | bc -l | xargs printf '%.2f') |
 | 5-tuples with exact bytes | $ex_ours % | $ex_sf % | |
+
+The same with each program's default table size (ours 65536 flows,
+softflowd 8192, which must expire flows early here):
+
+| | flowtally-sensor | softflowd | ratio |
+|---|---|---|---|
+| packets/s (wall) | $(rate "$ours_dwall") M | $(rate "$softflowd_dwall") M | $(ratio "$softflowd_dwall" "$ours_dwall")x |
+| packets per CPU-second | $(rate "$ours_dcpu") M | $(rate "$softflowd_dcpu") M | $(ratio "$softflowd_dcpu" "$ours_dcpu")x |
+| peak memory (max RSS) | $(mb "$ours_drss") MB | $(mb "$softflowd_drss") MB | $(echo "$ours_drss / $softflowd_drss" | bc -l | xargs printf '%.2f') |
 
 Flood of distinct flows (one packet each), table bounded by \`-m $FLOODMAX\`,
 peak memory:

@@ -15,19 +15,23 @@
 
 #define NIL UINT32_MAX
 
+/*
+ * 88 bytes. Times are ms after the table's base time (rebased every ~24
+ * days); counters are 32-bit like NetFlow v5's, a flow about to overflow
+ * one is exported and restarted.
+ */
 struct ft_ent {
 	struct pkt_key key;
-	uint32_t hash;
 	uint32_t hnext;        /* hash chain, or free list */
 	uint32_t lprev, lnext; /* class list, least recently seen first */
 	uint32_t aprev, anext; /* creation order, oldest first */
+	uint32_t bytes;
+	uint32_t packets;
+	uint32_t first_ms;
+	uint32_t last_ms;
+	uint32_t pos_ms; /* last_ms when last placed on its class list */
 	uint8_t cls;
 	uint8_t tcp_flags;
-	uint64_t bytes;
-	uint64_t packets;
-	uint64_t first_ms;
-	uint64_t last_ms;
-	uint64_t pos_ms; /* last_ms when last placed on its class list */
 };
 
 struct ft_list {
@@ -44,6 +48,8 @@ struct flowtable {
 	struct ft_list cls[FLOWTABLE_TMO_ACTIVE];
 	struct ft_list age;
 	uint64_t tmo_ms[FLOWTABLE_NTMO];
+	uint64_t base_ms; /* entry times are relative to this */
+	int based;
 	flowtable_expire_fn *cb;
 	void *arg;
 	struct flowtable_stats st;
@@ -187,13 +193,13 @@ ft_key_to_addr(uint8_t family, const uint8_t *b, struct ft_addr *a)
 }
 
 static void
-ft_to_flow(const struct ft_ent *e, struct flow *f)
+ft_to_flow(const struct flowtable *ft, const struct ft_ent *e, struct flow *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->bytes = e->bytes;
 	f->packets = e->packets;
-	f->first_ms = e->first_ms;
-	f->last_ms = e->last_ms;
+	f->first_ms = ft->base_ms + e->first_ms;
+	f->last_ms = ft->base_ms + e->last_ms;
 	ft_key_to_addr(e->key.family, e->key.src, &f->src);
 	ft_key_to_addr(e->key.family, e->key.dst, &f->dst);
 	f->sampling = 1;
@@ -212,7 +218,7 @@ ft_remove(struct flowtable *ft, uint32_t idx, enum flowtable_why why)
 {
 	struct ft_ent *e = &ft->pool[idx];
 	struct flow f;
-	uint32_t *bp = &ft->buckets[e->hash & ft->mask], p;
+	uint32_t *bp = &ft->buckets[ft_hash(&e->key) & ft->mask], p;
 
 	if (*bp - 1 == idx)
 		*bp = e->hnext + 1;
@@ -224,7 +230,7 @@ ft_remove(struct flowtable *ft, uint32_t idx, enum flowtable_why why)
 	}
 	LIST_REMOVE(ft, &ft->cls[e->cls], idx, lprev, lnext);
 	LIST_REMOVE(ft, &ft->age, idx, aprev, anext);
-	ft_to_flow(e, &f);
+	ft_to_flow(ft, e, &f);
 	ft->st.expired[why]++;
 	ft->st.active--;
 	e->hnext = ft->freelist;
@@ -252,7 +258,7 @@ ft_class(const struct pkt_info *pi)
 
 /* Whether e's idle or active timeout ran out by now; sets *why. */
 static int
-ft_is_expired(const struct flowtable *ft, const struct ft_ent *e, uint64_t now,
+ft_is_expired(const struct flowtable *ft, const struct ft_ent *e, uint32_t now,
     enum flowtable_why *why)
 {
 	if (now > e->last_ms && now - e->last_ms > ft->tmo_ms[e->cls]) {
@@ -319,22 +325,26 @@ ft_alloc(struct flowtable *ft)
 
 static void
 ft_add_hashed(
-    struct flowtable *ft, const struct pkt_info *pi, uint32_t h, uint64_t now)
+    struct flowtable *ft, const struct pkt_info *pi, uint32_t h, uint32_t now)
 {
 	uint32_t idx;
 	struct ft_ent *e;
-	enum flowtable_why why;
+	enum flowtable_why why = FLOWTABLE_NWHY;
 	uint8_t cls;
 
 	ft->st.packets++;
 	ft->st.bytes += pi->bytes;
 	for (idx = ft->buckets[h & ft->mask] - 1; idx != NIL; idx = e->hnext) {
 		e = &ft->pool[idx];
-		if (e->hash == h &&
-		    memcmp(&e->key, &pi->key, sizeof(e->key)) == 0)
+		if (memcmp(&e->key, &pi->key, sizeof(e->key)) == 0)
 			break;
 	}
-	if (idx != NIL && ft_is_expired(ft, e, now, &why)) {
+	if (idx != NIL &&
+	    (e->packets == UINT32_MAX || e->bytes > UINT32_MAX - pi->bytes))
+		why = FLOWTABLE_ACTIVE; /* would overflow: restart */
+	else if (idx != NIL && !ft_is_expired(ft, e, now, &why))
+		why = FLOWTABLE_NWHY;
+	if (idx != NIL && why != FLOWTABLE_NWHY) {
 		ft_remove(ft, idx, why);
 		idx = NIL;
 	}
@@ -342,7 +352,6 @@ ft_add_hashed(
 		idx = ft_alloc(ft);
 		e = &ft->pool[idx];
 		e->key = pi->key;
-		e->hash = h;
 		e->hnext = ft->buckets[h & ft->mask] - 1;
 		ft->buckets[h & ft->mask] = idx + 1;
 		e->cls = ft_class(pi);
@@ -369,10 +378,57 @@ ft_add_hashed(
 		e->first_ms = now;
 }
 
+#define FT_REBASE_AT   (1ULL << 31) /* ~24.8 days after the base */
+#define FT_REBASE_KEEP (1ULL << 30) /* how far back the new base goes */
+
+/*
+ * Move the base forward by delta ms (now is ms after the old base). Flows
+ * that started before the new base are exported first: with timeouts
+ * under FT_REBASE_KEEP they have timed out anyway.
+ */
+static void
+ft_rebase(struct flowtable *ft, uint64_t now, uint64_t delta)
+{
+	struct ft_ent *e;
+	uint32_t idx;
+
+	while ((idx = ft->age.head) != NIL && ft->pool[idx].first_ms < delta) {
+		e = &ft->pool[idx];
+		ft_remove(ft, idx,
+		    now - e->last_ms > ft->tmo_ms[e->cls] ? FLOWTABLE_IDLE
+							  : FLOWTABLE_ACTIVE);
+	}
+	for (idx = ft->age.head; idx != NIL; idx = e->anext) {
+		e = &ft->pool[idx];
+		e->first_ms =
+		    e->first_ms > delta ? e->first_ms - (uint32_t)delta : 0;
+		e->last_ms =
+		    e->last_ms > delta ? e->last_ms - (uint32_t)delta : 0;
+		e->pos_ms = e->pos_ms > delta ? e->pos_ms - (uint32_t)delta : 0;
+	}
+	ft->base_ms += delta;
+}
+
+/* now_ms relative to the base (earlier times count as the base). */
+static uint32_t
+ft_rel(struct flowtable *ft, uint64_t now_ms)
+{
+	if (!ft->based) {
+		ft->base_ms = now_ms;
+		ft->based = 1;
+	}
+	if (now_ms < ft->base_ms)
+		return 0;
+	if (now_ms - ft->base_ms >= FT_REBASE_AT)
+		ft_rebase(ft, now_ms - ft->base_ms,
+		    now_ms - ft->base_ms - FT_REBASE_KEEP);
+	return (uint32_t)(now_ms - ft->base_ms);
+}
+
 void
 flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
 {
-	ft_add_hashed(ft, pi, ft_hash(&pi->key), now);
+	ft_add_hashed(ft, pi, ft_hash(&pi->key), ft_rel(ft, now));
 }
 
 void
@@ -395,7 +451,7 @@ flowtable_add_batch(struct flowtable *ft, const struct pkt_info *pi,
 				__builtin_prefetch(&ft->pool[idx]);
 		}
 		for (i = 0; i < k; i++)
-			ft_add_hashed(ft, &pi[i], h[i], now[i]);
+			ft_add_hashed(ft, &pi[i], h[i], ft_rel(ft, now[i]));
 		pi += k;
 		now += k;
 		n -= k;
@@ -403,8 +459,9 @@ flowtable_add_batch(struct flowtable *ft, const struct pkt_info *pi,
 }
 
 size_t
-flowtable_expire(struct flowtable *ft, uint64_t now)
+flowtable_expire(struct flowtable *ft, uint64_t now_ms)
 {
+	uint32_t now = ft_rel(ft, now_ms);
 	enum flowtable_why why;
 	size_t n = 0;
 	uint32_t h;
@@ -447,7 +504,7 @@ flowtable_walk(struct flowtable *ft, flowtable_visit_fn *fn, void *arg)
 	uint32_t idx;
 
 	for (idx = ft->age.head; idx != NIL; idx = ft->pool[idx].anext) {
-		ft_to_flow(&ft->pool[idx], &f);
+		ft_to_flow(ft, &ft->pool[idx], &f);
 		fn(arg, &f);
 	}
 }

@@ -63,7 +63,9 @@ typedef void flowtable_expire_fn(
 
 /*
  * A table for at most maxflows flows (>= 1), all memory allocated now.
- * timeouts[] gives seconds per enum flowtable_tmo (NULL: the defaults).
+ * timeouts[] gives seconds per enum flowtable_tmo (NULL: the defaults);
+ * keep them under 12 days. Counters are 32-bit per flow: a flow about to
+ * overflow one is exported (FLOWTABLE_ACTIVE) and restarted.
  * Returns NULL with errno set.
  */
 struct flowtable *flowtable_new(size_t maxflows, const uint32_t *timeouts,

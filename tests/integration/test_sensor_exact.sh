@@ -72,4 +72,20 @@ for v in $VERSIONS; do
 	[ "$got" = "$n" ] || fail "v$v: tshark decoded $got of $n datagrams"
 	echo "v$v: ok ($n datagrams)"
 done
+# A capture cut short mid-record: what was read is exported, the file is
+# named, the exit status says so.
+d=$TMP/cut
+head -c 50000 "$TMP/mixed.pcap" >"$TMP/cut.pcap"
+start_sink "$d"
+rc=0
+"$SENSOR" -f "$TMP/sensor.conf" -r "$TMP/cut.pcap" -r "$TMP/link_sll.pcap" \
+    -n "127.0.0.1:$SINK_PORT" 2>"$d/sensor.log" || rc=$?
+[ "$rc" = 1 ] || fail "cut capture: exit $rc"
+grep -q "cut.pcap: " "$d/sensor.log" || fail "cut capture not named: $(cat "$d/sensor.log")"
+n=$(stat_of "$d/sensor.log" datagrams)
+NFC_PID=
+stop_after "$n" "$d"
+grep -q '^10\.9\.0\.1 ' "$d/flows" || fail "the file after the cut one was not read"
+[ "$(awk '{p += $6} END {print p}' "$d/flows")" = \
+    "$(stat_of "$d/sensor.log" packets)" ] || fail "cut capture: packets lost"
 echo PASS
