@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/nfencode.h"
 
@@ -31,6 +32,9 @@ struct export
 	size_t mtu;
 	struct flow q[EXPORT_QUEUE];
 	size_t nq;
+	uint64_t q_since; /* when the oldest queued flow was queued */
+	struct sockaddr_storage src;
+	socklen_t srclen;
 	uint64_t last_err_log;
 	int warned_v6;
 	struct export_stats st;
@@ -90,10 +94,14 @@ export_connect(struct export *x, const char *spec, struct errbuf *eb)
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		if (x->srclen != 0 && x->src.ss_family != ai->ai_family)
+			continue;
 		if ((fd = socket(
 			 ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		if ((x->srclen == 0 ||
+			bind(fd, (struct sockaddr *)&x->src, x->srclen) == 0) &&
+		    connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		close(fd);
 		fd = -1;
@@ -139,6 +147,18 @@ export_new(const struct export_opts *o, struct errbuf *eb)
 		errbuf_set(
 		    eb, "export version %d: %s", o->version, strerror(errno));
 		goto fail;
+	}
+	if (o->source != NULL && o->source[0] != '\0') {
+		struct ft_addr a;
+
+		if (addr_parse(o->source, &a) == -1) {
+			errbuf_set(eb,
+			    "source address \"%s\": expected an "
+			    "IPv4 or IPv6 address",
+			    o->source);
+			goto fail;
+		}
+		x->srclen = addr_to_sockaddr(&a, 0, &x->src);
 	}
 	if (o->collectors == NULL || (list = strdup(o->collectors)) == NULL) {
 		errbuf_set(eb, "no collector given");
@@ -251,8 +271,17 @@ export_drain(struct export *x, uint64_t now_ms, int all)
 }
 
 void
+export_tick(struct export *x, uint64_t now_ms)
+{
+	if (x->nq > 0 && now_ms >= x->q_since + EXPORT_MAX_WAIT_MS)
+		export_drain(x, now_ms, 1);
+}
+
+void
 export_flow(struct export *x, const struct flow *f, uint64_t now_ms)
 {
+	if (x->nq == 0)
+		x->q_since = now_ms;
 	x->q[x->nq++] = *f;
 	if (x->nq == EXPORT_QUEUE)
 		export_drain(x, now_ms, 0);

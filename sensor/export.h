@@ -18,6 +18,7 @@ struct export;
 struct export_opts {
 	int version;            /* 5, 9 or 10 */
 	const char *collectors; /* "HOST:PORT[,HOST:PORT...]", [v6]:PORT */
+	const char *source;     /* local source address, or NULL for any */
 	uint32_t sampling;      /* 1-in-N announced; 0/1 none */
 	uint32_t domain;        /* source id / observation domain */
 	uint64_t boot_ms;       /* sysUptime zero; 0: export_set_boot() or
@@ -54,6 +55,14 @@ int export_set_boot(struct export *x, uint64_t boot_ms);
 void export_flow(struct export *x, const struct flow *f, uint64_t now_ms);
 /* Send everything queued. */
 void export_flush(struct export *x, uint64_t now_ms);
+/*
+ * Send what is queued once the oldest queued flow has waited
+ * EXPORT_MAX_WAIT_MS (of capture time), so each export datagram is stamped
+ * close to its flows' expiry: a collector binning by export time then
+ * files them in the right interval. Call at least once a second.
+ */
+void export_tick(struct export *x, uint64_t now_ms);
+#define EXPORT_MAX_WAIT_MS 1000
 void export_get_stats(const struct export *x, struct export_stats *st);
 
 /*

@@ -23,6 +23,7 @@
 #define OPTS_SET_COLL     0x10
 #define OPTS_SET_PIDFILE  0x20
 #define OPTS_SET_CTL      0x40
+#define OPTS_SET_SOURCE   0x80
 
 struct sensor_opts {
 	const char *iface;
@@ -38,7 +39,9 @@ struct sensor_opts {
 	uint32_t template_secs;
 	int snaplen;
 	int promisc;
-	char filter[1024]; /* BPF expression (argv joined, or config) */
+	char filter[1024];  /* BPF expression (argv joined, or config) */
+	const char *source; /* -S: local address the export comes from */
+	uint32_t speed;     /* --speed: -r replay pace, x capture time; 0 max */
 	const char *ctlsock;
 	const char *pidfile;
 	const char *user;

@@ -13,7 +13,7 @@ pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
-	rm -rf "$T"
+	[ -n "${FT_KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -50,11 +50,11 @@ run() { # run NAME RRDCACHED_ADDRESS
 		fail "collector did not start: $(cat "$W/collector.log")"
 	local s1 s2
 	"$B/sensor/flowtally-sensor" -d -r "$T/edge1.pcap" -n "127.0.0.1:$port" \
-		-v 9 -S 127.0.0.2 --speed 2000 -t udp=20 -t tcp=20 -t tcp.rst=5 \
+		-v 9 -S 127.0.0.2 --speed 500 -t udp=20 -t tcp=20 -t tcp.rst=5 \
 		-t icmp=20 -t general=20 >"$W/s1.log" 2>&1 &
 	s1=$!
 	"$B/sensor/flowtally-sensor" -d -r "$T/edge2.pcap" -n "127.0.0.1:$port" \
-		-v 10 -S 127.0.0.3 --speed 2000 -t udp=20 -t tcp=20 -t tcp.rst=5 \
+		-v 10 -S 127.0.0.3 --speed 500 -t udp=20 -t tcp=20 -t tcp.rst=5 \
 		-t icmp=20 -t general=20 >"$W/s2.log" 2>&1 &
 	s2=$!
 	wait $s1 || fail "sensor edge1: $(cat "$W/s1.log")"

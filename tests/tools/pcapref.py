@@ -158,6 +158,10 @@ def main():
                 pre = "in"  # internal/transit totals use the in_* counters
             for scope in ("_all", router):
                 for o in objs:
+                    # Networks are site-wide, as in CUFlow: no per-router
+                    # network RRDs.
+                    if scope != "_all" and o.startswith("network_"):
+                        continue
                     c = out[bucket][scope][o]
                     c[pre + "_bytes"] += iplen
                     c[pre + "_pkts"] += 1
