@@ -39,6 +39,26 @@ int rbuf_u64(struct rbuf *b, uint64_t *v);
 /* Big-endian unsigned integer of n bytes, 1 <= n <= 8 (reduced-size fields). */
 int rbuf_uint(struct rbuf *b, size_t n, uint64_t *v);
 int rbuf_bytes(struct rbuf *b, void *dst, size_t n);
+/*
+ * Big-endian unsigned integer of n bytes (1 <= n <= 8) at offset at from
+ * the start of b, without moving the cursor: 0, or -1 when out of bounds.
+ * Inline for per-field hot paths (template-driven record decoding).
+ */
+static inline int
+rbuf_peek_uint(const struct rbuf *b, size_t at, size_t n, uint64_t *v)
+{
+	const uint8_t *p;
+	uint64_t x = 0;
+	size_t i;
+
+	if (n == 0 || n > 8 || at > b->len || b->len - at < n)
+		return -1;
+	p = b->p + at;
+	for (i = 0; i < n; i++)
+		x = (x << 8) | p[i];
+	*v = x;
+	return 0;
+}
 int rbuf_skip(struct rbuf *b, size_t n);
 /*
  * Split off the next n bytes as a sub-cursor (for a flowset or a record):

@@ -80,9 +80,10 @@ struct ns_node {
 
 struct ns_table {
 	size_t nrange;
-	uint32_t *start4;    /* IPv4 range starts */
-	struct k128 *start6; /* IPv6 range starts */
-	int32_t *node;       /* per range: node or -1 */
+	uint32_t *start4;   /* IPv4 range starts */
+	uint64_t *start6hi; /* IPv6 range starts, high halves */
+	uint64_t *start6lo; /* and low halves (NULL when all are 0) */
+	int32_t *node;      /* per range: node or -1 */
 	uint32_t *index;
 	unsigned ibits;  /* index has 2^ibits + 1 slots */
 	unsigned ishift; /* slot = (ikey - ilo) >> ishift */
@@ -251,7 +252,8 @@ static void
 ns_table_clear(struct ns_table *t)
 {
 	free(t->start4);
-	free(t->start6);
+	free(t->start6hi);
+	free(t->start6lo);
 	free(t->node);
 	free(t->index);
 	free(t->nodes);
@@ -609,8 +611,22 @@ ns_build_family(struct netset *ns, uint8_t family, const uint32_t *idx,
 	if (ns_build_index(b, family) == -1)
 		return -1;
 	if (family == FT_AF_INET6) {
-		b->t.start6 = b->rstart;
-		b->rstart = NULL;
+		/*
+		 * Prefixes up to /64 only make boundaries with a zero low
+		 * half: then the search compares the high halves alone.
+		 */
+		b->t.start6hi = calloc(b->t.nrange, sizeof(*b->t.start6hi));
+		if (b->t.start6hi == NULL)
+			return -1;
+		for (r = 0; r < b->t.nrange; r++) {
+			b->t.start6hi[r] = b->rstart[r].hi;
+			if (b->rstart[r].lo != 0 && b->t.start6lo == NULL &&
+			    (b->t.start6lo = calloc(
+				 b->t.nrange, sizeof(*b->t.start6lo))) == NULL)
+				return -1;
+		}
+		for (r = 0; b->t.start6lo != NULL && r < b->t.nrange; r++)
+			b->t.start6lo[r] = b->rstart[r].lo;
 	}
 	return 0;
 }
@@ -697,10 +713,20 @@ ns_find(const struct netset *ns, const struct ft_addr *a,
 	*tp = t;
 	k = ns_key(a);
 	ns_slice(t, k.hi, &l, &r);
+	if (t->start6lo == NULL) {
+		while (l < r) {
+			m = (l + r + 1) / 2;
+			if (t->start6hi[m] <= k.hi)
+				l = m;
+			else
+				r = m - 1;
+		}
+		return t->node[l];
+	}
 	while (l < r) {
 		m = (l + r + 1) / 2;
-		if (t->start6[m].hi < k.hi ||
-		    (t->start6[m].hi == k.hi && t->start6[m].lo <= k.lo))
+		if (t->start6hi[m] < k.hi ||
+		    (t->start6hi[m] == k.hi && t->start6lo[m] <= k.lo))
 			l = m;
 		else
 			r = m - 1;

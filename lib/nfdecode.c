@@ -224,6 +224,7 @@ nf_template_learn(struct nf_ctx *c, uint16_t id, bool options, uint16_t nscope,
 		c->s->st.templates_rejected++;
 		return -1;
 	}
+	nfrec_compile(t);
 	c->info->templates++;
 	if (nf_release(c, t) == -1)
 		c->stop = true;

@@ -3,6 +3,8 @@
  * flow (every timestamp form, counters, addresses), options records into
  * the exporter's sampling table and system init time.
  */
+#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/netflow5.h"
@@ -100,22 +102,25 @@ enum {
 
 /* What one record said, before it is resolved into a flow. */
 struct nfrec {
+	/* Zeroed for every record (up to NFREC_ZEROED). */
 	uint32_t bytes_have, pkts_have, start_have, end_have;
-	uint64_t bytes[CNT_N], pkts[CNT_N];
-	uint64_t start[TM_N], end[TM_N];
 	uint64_t duration_ms;
 	bool have_duration;
 	bool have_icmp, have_port;
 	uint8_t icmp_type, icmp_code;
 	bool have_sampler;
+	bool have_sys_init;
 	uint32_t sampler;
 	uint64_t interval, random_interval, pkt_interval, pkt_space, size, pop;
 	uint64_t sys_init;
-	bool have_sys_init;
 	uint16_t tcp_sport, tcp_dport, udp_sport, udp_dport;
+	/* Read only where a have bit or an address family says so. */
+	uint64_t bytes[CNT_N], pkts[CNT_N];
+	uint64_t start[TM_N], end[TM_N];
 	/* Addresses per family: a record may carry both (one of them zero). */
 	struct ft_addr a4[4], a6[4]; /* src, dst, next hop, BGP next hop */
 };
+#define NFREC_ZEROED offsetof(struct nfrec, bytes)
 
 enum {
 	AD_SRC,
@@ -134,43 +139,31 @@ nfrec_ntp_ms(uint64_t ntp)
 	return (secs - NTP_EPOCH_OFFSET) * 1000 + ((frac * 1000) >> 32);
 }
 
+/* Interpret a 16-byte (IPv6 address) field. */
 static void
-nfrec_addr(struct rbuf *v, struct ft_addr *a)
+nfrec_addr16(struct nfrec *r, uint16_t type, const uint8_t *v6)
 {
-	uint32_t v4;
-	uint8_t v6[16];
-
-	if (rbuf_left(v) == 4 && rbuf_u32(v, &v4) == 0)
-		ft_addr_set_v4(a, v4);
-	else if (rbuf_left(v) == 16 && rbuf_bytes(v, v6, 16) == 0)
-		ft_addr_set_v6(a, v6);
+	switch (type) {
+	case IE_SRC6:
+		ft_addr_set_v6(&r->a6[AD_SRC], v6);
+		break;
+	case IE_DST6:
+		ft_addr_set_v6(&r->a6[AD_DST], v6);
+		break;
+	case IE_NEXTHOP6:
+		ft_addr_set_v6(&r->a6[AD_NH], v6);
+		break;
+	case IE_BGP_NEXTHOP6:
+		ft_addr_set_v6(&r->a6[AD_BGPNH], v6);
+		break;
+	}
 }
 
-/* Interpret one field value (v holds exactly its bytes). */
+/* Interpret a numeric field of len (1..8) bytes with value x. */
 static void
-nfrec_field(struct nfrec *r, struct flow *f, uint16_t type, struct rbuf *v)
+nfrec_num(
+    struct nfrec *r, struct flow *f, uint16_t type, uint64_t x, size_t len)
 {
-	uint64_t x = 0;
-	bool num = rbuf_uint(v, rbuf_left(v), &x) == 0;
-
-	if (!num) {
-		/* Addresses are 4 or 16 bytes: not read as numbers above. */
-		switch (type) {
-		case IE_SRC6:
-			nfrec_addr(v, &r->a6[AD_SRC]);
-			break;
-		case IE_DST6:
-			nfrec_addr(v, &r->a6[AD_DST]);
-			break;
-		case IE_NEXTHOP6:
-			nfrec_addr(v, &r->a6[AD_NH]);
-			break;
-		case IE_BGP_NEXTHOP6:
-			nfrec_addr(v, &r->a6[AD_BGPNH]);
-			break;
-		}
-		return;
-	}
 	switch (type) {
 	case IE_OCTETS:
 	case IE_PACKETS:
@@ -230,7 +223,7 @@ nfrec_field(struct nfrec *r, struct flow *f, uint16_t type, struct rbuf *v)
 	case IE_NEXTHOP4:
 	case IE_BGP_NEXTHOP4:
 		/* Only 4 bytes make an IPv4 address (H3C sends 2: ignored). */
-		if (v->len == 4)
+		if (len == 4)
 			ft_addr_set_v4(
 			    &r->a4[type == IE_SRC4        ? AD_SRC
 				    : type == IE_DST4     ? AD_DST
@@ -380,6 +373,135 @@ nfrec_rate(const struct nfrec *r)
 	return rate > UINT32_MAX ? UINT32_MAX : (uint32_t)rate;
 }
 
+/* Whether the record decoder uses an information element. */
+static bool
+nfrec_known(uint16_t type)
+{
+	switch (type) {
+	case IE_OCTETS:
+	case IE_PACKETS:
+	case IE_PROTO:
+	case IE_TOS:
+	case IE_TCP_FLAGS:
+	case IE_SPORT:
+	case IE_SRC4:
+	case IE_SRC_MASK:
+	case IE_IN_IF:
+	case IE_DPORT:
+	case IE_DST4:
+	case IE_DST_MASK:
+	case IE_OUT_IF:
+	case IE_NEXTHOP4:
+	case IE_SRC_AS:
+	case IE_DST_AS:
+	case IE_BGP_NEXTHOP4:
+	case IE_LAST_SWITCHED:
+	case IE_FIRST_SWITCHED:
+	case IE_OUT_OCTETS:
+	case IE_OUT_PACKETS:
+	case IE_SRC6:
+	case IE_DST6:
+	case IE_SRC6_MASK:
+	case IE_DST6_MASK:
+	case IE_ICMP_TYPE_CODE4:
+	case IE_SAMPLING_INTERVAL:
+	case IE_SAMPLER_ID:
+	case IE_SAMPLER_RANDOM_INTERVAL:
+	case IE_VLAN:
+	case IE_DIRECTION:
+	case IE_NEXTHOP6:
+	case IE_BGP_NEXTHOP6:
+	case IE_OCTET_TOTAL:
+	case IE_PACKET_TOTAL:
+	case IE_ICMP_TYPE_CODE6:
+	case IE_START_SEC:
+	case IE_END_SEC:
+	case IE_START_MS:
+	case IE_END_MS:
+	case IE_START_US:
+	case IE_END_US:
+	case IE_START_NS:
+	case IE_END_NS:
+	case IE_START_DELTA_US:
+	case IE_END_DELTA_US:
+	case IE_SYS_INIT_MS:
+	case IE_DURATION_MS:
+	case IE_DURATION_US:
+	case IE_ICMP_TYPE4:
+	case IE_ICMP_CODE4:
+	case IE_ICMP_TYPE6:
+	case IE_ICMP_CODE6:
+	case IE_UDP_SPORT:
+	case IE_UDP_DPORT:
+	case IE_TCP_SPORT:
+	case IE_TCP_DPORT:
+	case IE_INITIATOR_OCTETS:
+	case IE_DOT1Q_VLAN:
+	case IE_INITIATOR_PACKETS:
+	case IE_SELECTOR_ID:
+	case IE_SAMPLING_PKT_INTERVAL:
+	case IE_SAMPLING_PKT_SPACE:
+	case IE_SAMPLING_SIZE:
+	case IE_SAMPLING_POPULATION:
+		return true;
+	default:
+		return false;
+	}
+}
+
+void
+nfrec_compile(struct nft_template *t)
+{
+	struct nft_op *ops;
+	size_t i, n = 0, off = 0;
+
+	if (t->varlen || t->ops != NULL)
+		return;
+	if ((ops = calloc(t->nfields, sizeof(*ops))) == NULL)
+		return;
+	for (i = 0; i < t->nfields; i++) {
+		const struct nft_field *fd = &t->fields[i];
+
+		if (fd->pen == 0 && nfrec_known(fd->type) &&
+		    ((fd->len >= 1 && fd->len <= 8) || fd->len == 16)) {
+			ops[n].off = (uint16_t)off;
+			ops[n].len = fd->len;
+			ops[n].type = fd->type;
+			n++;
+		}
+		off += fd->len;
+	}
+	t->ops = ops;
+	t->nops = (uint16_t)n;
+}
+
+/* The fast path: a fixed-layout record through compiled ops. */
+static int
+nfrec_read_ops(const struct nft_template *t, struct rbuf *set, struct nfrec *r,
+    struct flow *f)
+{
+	const struct nft_op *op;
+	struct rbuf rec;
+	uint64_t x;
+	uint8_t a6[16];
+	size_t i;
+
+	if (rbuf_sub(set, t->min_len, &rec) == -1)
+		return -1;
+	for (i = 0; i < t->nops; i++) {
+		op = &t->ops[i];
+		if (op->len <= 8) {
+			if (rbuf_peek_uint(&rec, op->off, op->len, &x) == 0)
+				nfrec_num(r, f, op->type, x, op->len);
+		} else {
+			rec.off = op->off;
+			if (rbuf_bytes(&rec, a6, 16) == 0)
+				nfrec_addr16(r, op->type, a6);
+		}
+	}
+	return 0;
+}
+
 /* Read the next record's fields into r and f: 0, or -1 if truncated. */
 static int
 nfrec_read(const struct nft_template *t, struct rbuf *set, struct nfrec *r,
@@ -387,8 +509,9 @@ nfrec_read(const struct nft_template *t, struct rbuf *set, struct nfrec *r,
 {
 	const struct nft_field *fd;
 	struct rbuf v;
+	uint64_t x;
 	uint16_t l16;
-	uint8_t l8;
+	uint8_t l8, a6[16];
 	size_t i, len;
 
 	for (i = 0; i < t->nfields; i++) {
@@ -408,7 +531,10 @@ nfrec_read(const struct nft_template *t, struct rbuf *set, struct nfrec *r,
 			return -1;
 		if (fd->pen != 0)
 			continue; /* enterprise or v9 scope field */
-		nfrec_field(r, f, fd->type, &v);
+		if (len >= 1 && len <= 8 && rbuf_uint(&v, len, &x) == 0)
+			nfrec_num(r, f, fd->type, x, len);
+		else if (len == 16 && rbuf_bytes(&v, a6, 16) == 0)
+			nfrec_addr16(r, fd->type, a6);
 	}
 	return 0;
 }
@@ -593,12 +719,16 @@ nfrec_decode_set(
 {
 	struct nfrec r;
 	struct flow f;
+	int i;
 
 	while (!c->stop && rbuf_left(set) >= t->min_len) {
-		memset(&r, 0, sizeof(r));
+		memset(&r, 0, NFREC_ZEROED);
+		for (i = 0; i < 4; i++)
+			r.a4[i].family = r.a6[i].family = FT_AF_NONE;
 		memset(&f, 0, sizeof(f));
 		f.direction = FLOW_DIR_UNKNOWN;
-		if (nfrec_read(t, set, &r, &f) == -1)
+		if ((t->ops != NULL ? nfrec_read_ops(t, set, &r, &f)
+				    : nfrec_read(t, set, &r, &f)) == -1)
 			break; /* a truncated last record: padding */
 		if (t->options) {
 			nfrec_learn_options(c->exp, &r);

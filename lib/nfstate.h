@@ -40,6 +40,7 @@ struct nf_exporter {
 	uint32_t rate;        /* rate announced without a sampler id; 0 none */
 	unsigned nsamplers;
 	struct nf_sampler samplers[NF_MAX_SAMPLERS];
+	uint32_t save_idx; /* scratch for nf_session_save() */
 };
 
 /* A data set waiting for its template, with its datagram's times. */
@@ -117,6 +118,12 @@ int nf_data_set(struct nf_ctx *c, uint16_t tid, struct rbuf *set);
  */
 int nfrec_decode_set(
     struct nf_ctx *c, const struct nft_template *t, struct rbuf *set);
+
+/*
+ * Compile a fixed-layout template's known fields into t->ops for the fast
+ * path; on failure (or variable-length fields) t->ops stays NULL.
+ */
+void nfrec_compile(struct nft_template *t);
 
 /* The v9 and IPFIX datagram parsers (after the version check). */
 int nf9_decode(struct nf_ctx *c, const uint8_t *pkt, size_t len,

@@ -49,6 +49,7 @@ nft_unlink(struct nft_cache *c, struct nft_template *t)
 	}
 	TAILQ_REMOVE(&c->lru, t, lru);
 	c->count--;
+	free(t->ops);
 	free(t->fields);
 	free(t);
 }
@@ -124,6 +125,9 @@ nft_insert(struct nft_cache *c, struct nf_exporter *exp, uint16_t id,
 	if ((t = nft_lookup(c, exp, id)) != NULL) {
 		/* Redefinition: replace the fields in place. */
 		free(t->fields);
+		free(t->ops);
+		t->ops = NULL;
+		t->nops = 0;
 	} else {
 		if (c->count >= c->max && (t = TAILQ_FIRST(&c->lru)) != NULL) {
 			nft_unlink(c, t);

@@ -26,6 +26,13 @@ struct nft_field {
 	uint16_t len; /* bytes, or NFT_VARLEN */
 };
 
+/* A field the record decoder reads, at a fixed offset in the record. */
+struct nft_op {
+	uint16_t off;
+	uint16_t len;
+	uint16_t type;
+};
+
 struct nft_template {
 	TAILQ_ENTRY(nft_template) lru;
 	struct nft_template *hnext;
@@ -37,6 +44,10 @@ struct nft_template {
 	bool varlen;      /* has variable-length fields */
 	uint32_t min_len; /* fixed lengths + 1 per variable-length field */
 	struct nft_field *fields;
+	/* Fixed-layout templates: the known fields, compiled (nfrecord.c);
+	 * NULL means decode field by field. */
+	struct nft_op *ops;
+	uint16_t nops;
 };
 
 TAILQ_HEAD(nft_lru, nft_template);

@@ -259,7 +259,11 @@ board_hist_rmday(const char *dir)
 		if (strcmp(de->d_name, ".") == 0 ||
 		    strcmp(de->d_name, "..") == 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (strlen(dir) + strlen(de->d_name) + 2 > sizeof(path))
+			continue;
+		strcpy(path, dir);
+		strcat(path, "/");
+		strcat(path, de->d_name);
 		unlink(path);
 	}
 	closedir(d);

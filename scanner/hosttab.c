@@ -1,23 +1,35 @@
 /*
  * The per-interval inside-host table: open addressing with linear probing
- * over a power-of-two slot array, entries preallocated in one array, so an
- * add never allocates and memory is fixed by the host limit.
+ * over a power-of-two array of entries (key and counters in the same slot,
+ * so an add costs one random memory access), plus a dense list of the used
+ * slots for iteration and a cheap reset. Adds go through a short queue:
+ * each add prefetches its slot and applies the add queued HOSTTAB_PIPE adds
+ * earlier, so a million-host table costs overlapping cache misses instead
+ * of one stall per flow. Every reader applies the queue first (the table
+ * is single-threaded). Everything is allocated at creation.
  */
 #include "scanner/hosttab.h"
+
+#include <sys/mman.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * A slot holds the entry index + 1 (0 = empty) in the low 32 bits and the
- * upper 32 bits of the key's hash as a tag, so most probes that miss never
- * touch the entry array.
- */
+#define HOSTTAB_PIPE 16
+
+struct hosttab_op {
+	struct ft_addr addr;
+	int dir;
+	size_t slot; /* home slot */
+	uint64_t bytes, pkts, flows;
+};
+
 struct hosttab {
-	struct host_entry *entries;
-	uint32_t *slotof; /* slot of each entry, for a cheap reset */
-	uint64_t *slots;
+	struct host_entry *slots; /* family FT_AF_NONE = empty */
+	struct hosttab_op pipe[HOSTTAB_PIPE];
+	unsigned phead, plen;
+	uint32_t *used; /* slot of the i-th host */
 	size_t max;
 	size_t count;
 	size_t mask; /* nslots - 1 */
@@ -49,6 +61,34 @@ hosttab_hash(const struct ft_addr *a)
 	return hosttab_mix(hi ^ hosttab_mix(lo ^ a->family));
 }
 
+/*
+ * Zeroed memory from the kernel, touched only as hosts arrive, on
+ * transparent huge pages where allowed: a table of a million hosts is
+ * probed at random, and 4 KiB pages would cost a TLB miss per probe.
+ */
+static void *
+hosttab_alloc(size_t n)
+{
+	void *p;
+
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	    -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	if (n >= ((size_t)4 << 20))
+		(void)madvise(p, n, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+static void
+hosttab_unmap(void *p, size_t n)
+{
+	if (p != NULL)
+		munmap(p, n);
+}
+
 struct hosttab *
 hosttab_new(size_t max_hosts)
 {
@@ -59,22 +99,20 @@ hosttab_new(size_t max_hosts)
 		errno = EINVAL;
 		return NULL;
 	}
-	/* Load factor at most 1/2. */
-	while (nslots < max_hosts * 2)
+	/* Load factor at most 3/4 (1/2 to 3/4 as powers of two fall). */
+	while (nslots < max_hosts + max_hosts / 3)
 		nslots <<= 1;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
-	/* calloc: pages are touched only as hosts arrive. */
-	t->entries = calloc(max_hosts, sizeof(*t->entries));
-	t->slotof = calloc(max_hosts, sizeof(*t->slotof));
-	t->slots = calloc(nslots, sizeof(*t->slots));
-	if (t->entries == NULL || t->slotof == NULL || t->slots == NULL) {
+	t->max = max_hosts;
+	t->mask = nslots - 1;
+	t->slots = hosttab_alloc(nslots * sizeof(*t->slots));
+	t->used = hosttab_alloc(max_hosts * sizeof(*t->used));
+	if (t->slots == NULL || t->used == NULL) {
 		hosttab_free(t);
 		errno = ENOMEM;
 		return NULL;
 	}
-	t->max = max_hosts;
-	t->mask = nslots - 1;
 	return t;
 }
 
@@ -83,9 +121,8 @@ hosttab_free(struct hosttab *t)
 {
 	if (t == NULL)
 		return;
-	free(t->entries);
-	free(t->slotof);
-	free(t->slots);
+	hosttab_unmap(t->slots, (t->mask + 1) * sizeof(*t->slots));
+	hosttab_unmap(t->used, t->max * sizeof(*t->used));
 	free(t);
 }
 
@@ -94,10 +131,13 @@ hosttab_reset(struct hosttab *t)
 {
 	size_t i;
 
-	/* Clear only the used slots: no page of an idle table is touched. */
-	for (i = 0; i < t->count; i++)
-		t->slots[t->slotof[i]] = 0;
-	memset(t->entries, 0, t->count * sizeof(*t->entries));
+	t->plen = 0; /* queued adds belong to the interval being forgotten */
+	/* Clear only the used slots: an idle table's pages stay untouched. */
+	if (t->count > (t->mask + 1) / 4)
+		memset(t->slots, 0, (t->mask + 1) * sizeof(*t->slots));
+	else
+		for (i = 0; i < t->count; i++)
+			memset(&t->slots[t->used[i]], 0, sizeof(*t->slots));
 	memset(&t->overflow, 0, sizeof(t->overflow));
 	t->count = 0;
 }
@@ -111,27 +151,22 @@ hosttab_count_in(struct host_counts *c, int dir, uint64_t bytes, uint64_t pkts,
 	c->flows[dir] += flows;
 }
 
-void
-hosttab_add(struct hosttab *t, const struct ft_addr *host, int dir,
-    uint64_t bytes, uint64_t pkts, uint64_t flows)
+static void
+hosttab_apply(struct hosttab *t, const struct hosttab_op *op)
 {
-	uint64_t h = hosttab_hash(host), tag = h & 0xffffffff00000000ULL;
-	size_t i = (size_t)h & t->mask;
+	const struct ft_addr *host = &op->addr;
+	size_t i = op->slot;
 	struct host_entry *e;
-	uint64_t s;
+	int dir = op->dir;
+	uint64_t bytes = op->bytes, pkts = op->pkts, flows = op->flows;
 
-	dir = dir == HOST_OUT ? HOST_OUT : HOST_IN;
 	for (;;) {
-		s = t->slots[i];
-		if (s == 0)
+		e = &t->slots[i];
+		if (e->addr.family == FT_AF_NONE)
 			break;
-		if ((s & 0xffffffff00000000ULL) == tag) {
-			e = &t->entries[(uint32_t)s - 1];
-			if (ft_addr_equal(&e->addr, host)) {
-				hosttab_count_in(
-				    &e->c, dir, bytes, pkts, flows);
-				return;
-			}
+		if (ft_addr_equal(&e->addr, host)) {
+			hosttab_count_in(&e->c, dir, bytes, pkts, flows);
+			return;
 		}
 		i = (i + 1) & t->mask;
 	}
@@ -139,47 +174,92 @@ hosttab_add(struct hosttab *t, const struct ft_addr *host, int dir,
 		hosttab_count_in(&t->overflow, dir, bytes, pkts, flows);
 		return;
 	}
-	e = &t->entries[t->count];
 	e->addr = *host;
 	hosttab_count_in(&e->c, dir, bytes, pkts, flows);
-	t->slotof[t->count] = (uint32_t)i;
-	t->slots[i] = tag | (uint64_t)(t->count + 1);
-	t->count++;
+	t->used[t->count++] = (uint32_t)i;
+}
+
+/* Apply every queued add. */
+static void
+hosttab_sync(const struct hosttab *ct)
+{
+	/* Readers take a const table; it is never const-defined. */
+	struct hosttab *t = (struct hosttab *)ct;
+
+	while (t->plen > 0) {
+		hosttab_apply(t, &t->pipe[t->phead]);
+		t->phead = (t->phead + 1) % HOSTTAB_PIPE;
+		t->plen--;
+	}
+}
+
+void
+hosttab_add(struct hosttab *t, const struct ft_addr *host, int dir,
+    uint64_t bytes, uint64_t pkts, uint64_t flows)
+{
+	struct hosttab_op *op;
+	const char *p;
+
+	dir = dir == HOST_OUT ? HOST_OUT : HOST_IN;
+	if (host->family != FT_AF_INET && host->family != FT_AF_INET6) {
+		/* Not a host address: never a slot key (0 marks empty). */
+		hosttab_count_in(&t->overflow, dir, bytes, pkts, flows);
+		return;
+	}
+	if (t->plen == HOSTTAB_PIPE) {
+		hosttab_apply(t, &t->pipe[t->phead]);
+		t->phead = (t->phead + 1) % HOSTTAB_PIPE;
+		t->plen--;
+	}
+	op = &t->pipe[(t->phead + t->plen) % HOSTTAB_PIPE];
+	t->plen++;
+	op->addr = *host;
+	op->dir = dir;
+	op->slot = (size_t)hosttab_hash(host) & t->mask;
+	op->bytes = bytes;
+	op->pkts = pkts;
+	op->flows = flows;
+	p = (const char *)&t->slots[op->slot];
+	__builtin_prefetch(p, 1);
+	__builtin_prefetch(p + sizeof(struct host_entry) - 1, 1);
 }
 
 size_t
 hosttab_count(const struct hosttab *t)
 {
+	hosttab_sync(t);
 	return t->count;
 }
 
 const struct host_entry *
 hosttab_entry(const struct hosttab *t, size_t i)
 {
-	return i < t->count ? &t->entries[i] : NULL;
+	hosttab_sync(t);
+	return i < t->count ? &t->slots[t->used[i]] : NULL;
 }
 
 const struct host_counts *
 hosttab_overflow(const struct hosttab *t)
 {
+	hosttab_sync(t);
 	return &t->overflow;
 }
 
 const struct host_entry *
 hosttab_find(const struct hosttab *t, const struct ft_addr *host)
 {
-	uint64_t h = hosttab_hash(host), tag = h & 0xffffffff00000000ULL;
-	size_t i = (size_t)h & t->mask;
+	size_t i = (size_t)hosttab_hash(host) & t->mask;
 	const struct host_entry *e;
-	uint64_t s;
 
-	while ((s = t->slots[i]) != 0) {
-		if ((s & 0xffffffff00000000ULL) == tag) {
-			e = &t->entries[(uint32_t)s - 1];
-			if (ft_addr_equal(&e->addr, host))
-				return e;
-		}
+	hosttab_sync(t);
+	if (host->family != FT_AF_INET && host->family != FT_AF_INET6)
+		return NULL;
+	for (;;) {
+		e = &t->slots[i];
+		if (e->addr.family == FT_AF_NONE)
+			return NULL;
+		if (ft_addr_equal(&e->addr, host))
+			return e;
 		i = (i + 1) & t->mask;
 	}
-	return NULL;
 }

@@ -12,7 +12,6 @@
 #include "lib/addr.h"
 #include "lib/flowfile.h"
 #include "lib/log.h"
-#include "tools/dumptime.h"
 
 #define DUMP_BATCH 1024
 
@@ -60,13 +59,13 @@ dump_stats_text(struct dump *d, const char *path,
 
 	fprintf(d->out, "file %s\n", path);
 	fprintf(d->out, "  interval %s .. %s\n",
-	    dumptime_format_ms(h->start * 1000, a, sizeof(a)),
-	    dumptime_format_ms(h->end * 1000, b, sizeof(b)));
+	    dumpfmt_time(h->start * 1000, a, sizeof(a)),
+	    dumpfmt_time(h->end * 1000, b, sizeof(b)));
 	fprintf(d->out,
 	    "  version %u creator %s host %s created %s closed %s\n",
 	    h->version, h->creator[0] ? h->creator : "-",
 	    h->host[0] ? h->host : "-",
-	    dumptime_format_ms(h->created_ms, c, sizeof(c)),
+	    dumpfmt_time(h->created_ms, c, sizeof(c)),
 	    h->closed ? "yes" : "no");
 	fprintf(d->out,
 	    "  header records %" PRIu64 " blocks %" PRIu64 " exporters %u\n",
@@ -116,15 +115,15 @@ dump_stats_json(struct dump *d, const char *path,
 	dump_json_str(d->out, path);
 	fprintf(d->out,
 	    ",\"start\":\"%s\",\"end\":\"%s\",\"version\":%u,\"creator\":",
-	    dumptime_format_ms(h->start * 1000, a, sizeof(a)),
-	    dumptime_format_ms(h->end * 1000, b, sizeof(b)), h->version);
+	    dumpfmt_time(h->start * 1000, a, sizeof(a)),
+	    dumpfmt_time(h->end * 1000, b, sizeof(b)), h->version);
 	dump_json_str(d->out, h->creator);
 	fprintf(d->out, ",\"host\":");
 	dump_json_str(d->out, h->host);
 	fprintf(d->out,
 	    ",\"created\":\"%s\",\"closed\":%s,\"records\":%" PRIu64
 	    ",\"blocks\":%" PRIu64 ",\"exporters\":[",
-	    dumptime_format_ms(h->created_ms, c, sizeof(c)),
+	    dumpfmt_time(h->created_ms, c, sizeof(c)),
 	    h->closed ? "true" : "false", h->records, h->blocks);
 	for (i = 0; i < h->n_exporters; i++) {
 		e = &h->exporters[i];
@@ -219,7 +218,13 @@ int
 dump_finish(struct dump *d)
 {
 	const struct dump_totals *t = &d->tot;
+	char line[DUMPFMT_LINE_MAX];
 
+	/* Scripts reading CSV get the header line even with no records. */
+	if (!d->o.stats && !d->header_done) {
+		fputs(dumpfmt_header(d->o.kind, line, sizeof(line)), d->out);
+		d->header_done = true;
+	}
 	if (d->o.stats) {
 		if (d->o.kind == DUMPFMT_JSON)
 			fprintf(d->out,

@@ -5,12 +5,14 @@
  */
 #include "tools/dumpfmt.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/addr.h"
-#include "tools/dumptime.h"
+#include "lib/tmutil.h"
 
 static const char *const dumpfmt_names[DUMPFMT_NCOLS] = {
 	[DUMPFMT_FIRST] = "first",
@@ -41,6 +43,36 @@ static const char *const dumpfmt_names[DUMPFMT_NCOLS] = {
 #define DUMPFMT_TEXT_FMT                                                       \
 	"%-24s %-24s %-5s %-15s %5s %-15s %5s %10s %14s %-8s %3s %6s %6s "     \
 	"%10s %10s %-15s %s\n"
+
+#define DUMPFMT_MAX_MS 253402300799999ULL /* 9999-12-31T23:59:59.999Z */
+
+char *
+dumpfmt_time(uint64_t ms, char *buf, size_t len)
+{
+	if (ms > DUMPFMT_MAX_MS) {
+		snprintf(buf, len, "@%" PRIu64, ms);
+		return buf;
+	}
+	return tm_format_iso_ms(ms, buf, len);
+}
+
+int
+dumpfmt_parse_time(const char *s, uint64_t *ms)
+{
+	unsigned long long v;
+	char *end;
+
+	if (*s != '@')
+		return tm_parse(s, ms);
+	if (s[1] < '0' || s[1] > '9')
+		return -1;
+	errno = 0;
+	v = strtoull(s + 1, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*ms = v;
+	return 0;
+}
 
 const char *
 dumpfmt_col_name(enum dumpfmt_col c)
@@ -134,8 +166,8 @@ dumpfmt_record(enum dumpfmt_kind k, const struct flow *f, char *buf, size_t len)
 	    da[12], smp[12];
 	int n = -1;
 
-	dumptime_format_ms(f->first_ms, first, sizeof(first));
-	dumptime_format_ms(f->last_ms, last, sizeof(last));
+	dumpfmt_time(f->first_ms, first, sizeof(first));
+	dumpfmt_time(f->last_ms, last, sizeof(last));
 	addr_format(&f->exporter, exp, sizeof(exp));
 	addr_format(&f->src, src, sizeof(src));
 	addr_format(&f->dst, dst, sizeof(dst));

@@ -7,6 +7,7 @@
 #define FT_TOOLS_DUMPFMT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/flow.h"
 
@@ -61,6 +62,13 @@ char *dumpfmt_header(enum dumpfmt_kind k, char *buf, size_t len);
  */
 int dumpfmt_record(
     enum dumpfmt_kind k, const struct flow *f, char *buf, size_t len);
+/*
+ * A record time as CSV and text print it: "YYYY-MM-DDTHH:MM:SS.mmmZ" (UTC),
+ * or "@<ms>" past the year 9999. Returns buf.
+ */
+char *dumpfmt_time(uint64_t ms, char *buf, size_t len);
+/* Parse what dumpfmt_time() prints (or any tm_parse() time): 0 or -1. */
+int dumpfmt_parse_time(const char *s, uint64_t *ms);
 /* TCP flags as "CEUAPRSF" letters with '.' for clear bits (9 bytes). */
 char *dumpfmt_tcp_flags(unsigned flags, char *buf, size_t len);
 

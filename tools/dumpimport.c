@@ -12,7 +12,6 @@
 
 #include "lib/addr.h"
 #include "tools/dumpfmt.h"
-#include "tools/dumptime.h"
 
 #define DUMPIMPORT_BATCH 1024
 
@@ -55,9 +54,9 @@ dumpimport_field(struct flow *f, int col, const char *s)
 
 	switch (col) {
 	case DUMPFMT_FIRST:
-		return dumptime_parse_ms(s, &f->first_ms);
+		return dumpfmt_parse_time(s, &f->first_ms);
 	case DUMPFMT_LAST:
-		return dumptime_parse_ms(s, &f->last_ms);
+		return dumpfmt_parse_time(s, &f->last_ms);
 	case DUMPFMT_EXPORTER:
 		return dumpimport_addr(s, &f->exporter);
 	case DUMPFMT_SRC:

@@ -12,9 +12,9 @@
 
 #include "lib/errbuf.h"
 #include "lib/log.h"
+#include "lib/tmutil.h"
 #include "tools/dump.h"
 #include "tools/dumpimport.h"
-#include "tools/dumptime.h"
 #include "tools/dumpwalk.h"
 
 enum {
@@ -48,9 +48,8 @@ import_main(const char *csv, const char *outdir, const char *start,
 	FILE *fp;
 	int rv;
 
-	if (start == NULL || end == NULL || dumptime_parse(start, &s) == -1 ||
-	    dumptime_parse(end, &e) == -1 || s % 1000 != 0 || e % 1000 != 0 ||
-	    e <= s)
+	if (start == NULL || end == NULL || tm_parse(start, &s) == -1 ||
+	    tm_parse(end, &e) == -1 || s % 1000 != 0 || e % 1000 != 0 || e <= s)
 		fatalx(
 		    "--import needs --start T and --end T, whole seconds, start before end");
 	o.start_s = s / 1000;
@@ -112,11 +111,11 @@ main(int argc, char *argv[])
 			o.stats = true;
 			break;
 		case OPT_SINCE:
-			if (dumptime_parse(optarg, &o.since_ms) == -1)
+			if (tm_parse(optarg, &o.since_ms) == -1)
 				fatalx("--since: bad time '%s'", optarg);
 			break;
 		case OPT_UNTIL:
-			if (dumptime_parse(optarg, &o.until_ms) == -1)
+			if (tm_parse(optarg, &o.until_ms) == -1)
 				fatalx("--until: bad time '%s'", optarg);
 			break;
 		case OPT_IMPORT:

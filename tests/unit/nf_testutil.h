@@ -15,8 +15,10 @@
 
 #include <cmocka.h>
 
+#include "lib/buf.h"
 #include "lib/flow.h"
 #include "lib/nfdecode.h"
+#include "lib/nfencode.h"
 
 #define NFT_BOOT_MS 1700000000000ull
 #define NFT_NOW_MS  (NFT_BOOT_MS + 3600000ull)
@@ -110,6 +112,111 @@ nft_assert_flow_equal(const struct flow *a, const struct flow *b)
 	assert_int_equal(a->vlan, b->vlan);
 	assert_int_equal(a->direction, b->direction);
 	assert_int_equal(a->sampling, b->sampling);
+}
+
+/* A hand-built v9 or IPFIX datagram. */
+struct nft_pkt {
+	uint8_t b[8192];
+	struct wbuf w;
+	size_t set;
+	int ipfix;
+};
+
+static __attribute__((unused)) void
+nft_pkt_v9(struct nft_pkt *p, uint32_t uptime, uint32_t secs, uint32_t seq,
+    uint32_t source)
+{
+	wbuf_init(&p->w, p->b, sizeof(p->b));
+	p->ipfix = 0;
+	wbuf_u16(&p->w, 9);
+	wbuf_u16(&p->w, 1);
+	wbuf_u32(&p->w, uptime);
+	wbuf_u32(&p->w, secs);
+	wbuf_u32(&p->w, seq);
+	wbuf_u32(&p->w, source);
+}
+
+static __attribute__((unused)) void
+nft_pkt_ipfix(struct nft_pkt *p, uint32_t secs, uint32_t seq, uint32_t dom)
+{
+	wbuf_init(&p->w, p->b, sizeof(p->b));
+	p->ipfix = 1;
+	wbuf_u16(&p->w, 10);
+	wbuf_u16(&p->w, 0);
+	wbuf_u32(&p->w, secs);
+	wbuf_u32(&p->w, seq);
+	wbuf_u32(&p->w, dom);
+}
+
+static __attribute__((unused)) void
+nft_set_begin(struct nft_pkt *p, uint16_t id)
+{
+	p->set = p->w.off;
+	wbuf_u16(&p->w, id);
+	wbuf_u16(&p->w, 0);
+}
+
+/* Close the set, padding to a multiple of pad bytes (1: none). */
+static __attribute__((unused)) void
+nft_set_end(struct nft_pkt *p, size_t pad)
+{
+	while ((p->w.off - p->set) % pad != 0)
+		wbuf_u8(&p->w, 0);
+	wbuf_patch_u16(&p->w, p->set + 2, (uint16_t)(p->w.off - p->set));
+}
+
+static __attribute__((unused)) size_t
+nft_pkt_end(struct nft_pkt *p)
+{
+	if (p->ipfix)
+		wbuf_patch_u16(&p->w, 2, (uint16_t)p->w.off);
+	return p->w.off;
+}
+
+/* Field specifiers: (type, len) pairs, for templates. */
+static __attribute__((unused)) void
+nft_fields(struct nft_pkt *p, const uint16_t *tl, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		wbuf_u16(&p->w, tl[2 * i]);
+		wbuf_u16(&p->w, tl[2 * i + 1]);
+	}
+}
+
+static __attribute__((unused)) int
+nft_decode(struct nf_session *s, struct nft_pkt *p, struct nft_out *o,
+    struct nf_packet_info *info)
+{
+	size_t len = nft_pkt_end(p);
+
+	return nf_decode(s, p->b, len, (struct sockaddr *)&nft_from4, 0,
+	    nft_collect, o, info);
+}
+
+/* Encode all of flows[0..n) with e, decoding each datagram with s. */
+static __attribute__((unused)) void
+nft_roundtrip(struct nf_encoder *e, struct nf_session *s,
+    const struct flow *flows, size_t n, uint64_t now, struct nft_out *o)
+{
+	struct nf_packet_info info;
+	uint8_t buf[1500];
+	size_t done = 0, consumed, skipped;
+	ssize_t len;
+	int guard = 0;
+
+	while (done < n && guard++ < 1000) {
+		len = nf_encoder_pack(e, flows + done, n - done, now, buf,
+		    sizeof(buf), &consumed, &skipped);
+		assert_true(len > 0);
+		assert_int_equal(nf_decode(s, buf, (size_t)len,
+				     (struct sockaddr *)&nft_from4, now,
+				     nft_collect, o, &info),
+		    NF_OK);
+		done += consumed;
+	}
+	assert_int_equal(done, n);
 }
 
 #endif

@@ -1,11 +1,12 @@
 /*
  * Tests of scanner/hosttab.c: per-direction counts, IPv4 and IPv6 keys,
- * the overflow entry, reset, and a table full of colliding-prone keys.
+ * the overflow entry, reset (queued adds included), and many keys.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -129,6 +130,12 @@ test_hosttab_many(void **state)
 		hosttab_reset(t);
 		assert_int_equal(hosttab_count(t), 0);
 	}
+	/* A host without an address family is never a key: overflow. */
+	memset(&a, 0, sizeof(a));
+	hosttab_add(t, &a, HOST_IN, 9, 1, 1);
+	assert_int_equal(hosttab_count(t), 0);
+	assert_int_equal(hosttab_overflow(t)->bytes[HOST_IN], 9);
+	assert_null(hosttab_find(t, &a));
 	assert_null(hosttab_new(0));
 	hosttab_free(t);
 	hosttab_free(NULL);

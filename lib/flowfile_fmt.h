@@ -1,0 +1,280 @@
+/*
+ * Internal to lib/flowfile.c and lib/flowfile_read.c: the on-disk layout of
+ * flow files (offsets, sizes, magic numbers) and the record, exporter and
+ * string codecs both sides share. The format is specified in
+ * docs/FLOWFILE.md; keep the two in step.
+ */
+#ifndef FT_FLOWFILE_FMT_H
+#define FT_FLOWFILE_FMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "lib/flowfile.h"
+
+#define FF_HDR_LEN     256
+#define FF_F_CLOSED    0x1u
+#define FF_BLK_HDR_LEN 32
+#define FF_EXP_LEN     96
+#define FF_FMT_V4      1
+#define FF_FMT_V6      2
+#define FF_REC_V4      88
+#define FF_REC_V6      136
+#define FF_REC_MAX     FF_REC_V6
+#define FF_RAW_MAX     ((size_t)FLOWFILE_BLOCK_RECORDS * FF_REC_MAX)
+
+static const uint8_t ff_magic[8] = { 0x89, 'F', 'T', 'F', '\r', '\n', 0x1a,
+	'\n' };
+static const uint8_t ff_blk_magic[4] = { 'F', 'T', 'B', 'K' };
+
+/* Header field offsets (docs/FLOWFILE.md). */
+#define FH_MAGIC   0
+#define FH_VERSION 8
+#define FH_HDRLEN  10
+#define FH_FLAGS   12
+#define FH_START   16
+#define FH_END     24
+#define FH_RECORDS 32
+#define FH_BLOCKS  40
+#define FH_EXP_OFF 48
+#define FH_EXP_N   56
+#define FH_EXP_LEN 60
+#define FH_EXP_CRC 64
+#define FH_CREATED 72
+#define FH_CREATOR 80
+#define FH_HOST    112
+#define FH_CRC     252
+
+/* Block header field offsets. */
+#define FB_MAGIC   0
+#define FB_NREC    4
+#define FB_FORMAT  8
+#define FB_CODEC   9
+#define FB_RAWLEN  12
+#define FB_STORLEN 16
+#define FB_PCRC    20
+#define FB_HCRC    28
+
+/*
+ * Little-endian loads and stores by shifts: no alignment or aliasing
+ * assumptions, and compilers fold them into single moves on x86.
+ */
+static inline uint16_t
+le16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t
+le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t
+le64(const uint8_t *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+static inline void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16);
+	p[3] = (uint8_t)(v >> 24);
+}
+
+static inline void
+put64(uint8_t *p, uint64_t v)
+{
+	put32(p, (uint32_t)v);
+	put32(p + 4, (uint32_t)(v >> 32));
+}
+
+/* Address family code on disk: 0 none, 1 IPv4, 2 IPv6. */
+static inline unsigned
+ff_fam_code(const struct ft_addr *a)
+{
+	if (a->family == FT_AF_INET)
+		return 1;
+	if (a->family == FT_AF_INET6)
+		return 2;
+	return 0;
+}
+
+/* An address into a slot of 4 or 16 bytes (network byte order). */
+static inline void
+ff_put_addr(uint8_t *p, const struct ft_addr *a, size_t slot)
+{
+	memset(p, 0, slot);
+	if (a->family == FT_AF_INET) {
+		p[0] = (uint8_t)(a->v4 >> 24);
+		p[1] = (uint8_t)(a->v4 >> 16);
+		p[2] = (uint8_t)(a->v4 >> 8);
+		p[3] = (uint8_t)a->v4;
+	} else if (a->family == FT_AF_INET6 && slot == 16)
+		memcpy(p, a->v6, 16);
+}
+
+static inline void
+ff_get_addr(const uint8_t *p, unsigned code, bool v6ok, struct ft_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (code == 1) {
+		a->family = FT_AF_INET;
+		a->v4 = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+		    (uint32_t)p[2] << 8 | p[3];
+	} else if (code == 2 && v6ok) {
+		a->family = FT_AF_INET6;
+		memcpy(a->v6, p, 16);
+	}
+}
+
+/* Encode one record in format fmt at p (FF_REC_V4 or FF_REC_V6 bytes). */
+static inline void
+ff_encode(uint8_t *p, const struct flow *f, int fmt)
+{
+	size_t slot = fmt == FF_FMT_V6 ? 16 : 4;
+
+	put64(p + 0, f->bytes);
+	put64(p + 8, f->packets);
+	put64(p + 16, f->first_ms);
+	put64(p + 24, f->last_ms);
+	put32(p + 32, f->in_if);
+	put32(p + 36, f->out_if);
+	put32(p + 40, f->src_as);
+	put32(p + 44, f->dst_as);
+	put32(p + 48, f->sampling);
+	put16(p + 52, f->sport);
+	put16(p + 54, f->dport);
+	put16(p + 56, f->vlan);
+	p[58] = f->proto;
+	p[59] = f->tos;
+	p[60] = f->tcp_flags;
+	p[61] = f->src_mask;
+	p[62] = f->dst_mask;
+	p[63] = f->direction;
+	p[64] = (uint8_t)(ff_fam_code(&f->src) | ff_fam_code(&f->dst) << 2 |
+	    ff_fam_code(&f->nexthop) << 4 | ff_fam_code(&f->exporter) << 6);
+	p[65] = p[66] = p[67] = 0;
+	ff_put_addr(p + 68, &f->src, slot);
+	ff_put_addr(p + 68 + slot, &f->dst, slot);
+	ff_put_addr(p + 68 + 2 * slot, &f->nexthop, slot);
+	ff_put_addr(p + 68 + 3 * slot, &f->exporter, slot);
+	memset(p + 68 + 4 * slot, 0, 4);
+}
+
+/* Decode one record; total over any bytes (unknown codes give no address). */
+static inline void
+ff_decode(const uint8_t *p, struct flow *f, int fmt)
+{
+	size_t slot = fmt == FF_FMT_V6 ? 16 : 4;
+	bool v6ok = fmt == FF_FMT_V6;
+	unsigned fam = p[64];
+
+	f->bytes = le64(p + 0);
+	f->packets = le64(p + 8);
+	f->first_ms = le64(p + 16);
+	f->last_ms = le64(p + 24);
+	f->in_if = le32(p + 32);
+	f->out_if = le32(p + 36);
+	f->src_as = le32(p + 40);
+	f->dst_as = le32(p + 44);
+	f->sampling = le32(p + 48);
+	f->sport = le16(p + 52);
+	f->dport = le16(p + 54);
+	f->vlan = le16(p + 56);
+	f->proto = p[58];
+	f->tos = p[59];
+	f->tcp_flags = p[60];
+	f->src_mask = p[61];
+	f->dst_mask = p[62];
+	f->direction = p[63];
+	ff_get_addr(p + 68, fam & 3, v6ok, &f->src);
+	ff_get_addr(p + 68 + slot, (fam >> 2) & 3, v6ok, &f->dst);
+	ff_get_addr(p + 68 + 2 * slot, (fam >> 4) & 3, v6ok, &f->nexthop);
+	ff_get_addr(p + 68 + 3 * slot, (fam >> 6) & 3, v6ok, &f->exporter);
+}
+
+static inline size_t
+ff_rec_len(int fmt)
+{
+	if (fmt == FF_FMT_V4)
+		return FF_REC_V4;
+	if (fmt == FF_FMT_V6)
+		return FF_REC_V6;
+	return 0;
+}
+
+static inline void
+ff_encode_exporter(uint8_t *p, const struct flowfile_exporter *e)
+{
+	memset(p, 0, FF_EXP_LEN);
+	p[0] = (uint8_t)ff_fam_code(&e->addr);
+	put16(p + 2, e->port);
+	ff_put_addr(p + 4, &e->addr, 16);
+	put16(p + 20, e->version);
+	put32(p + 24, e->domain);
+	put32(p + 28, e->sampling);
+	put32(p + 32, e->flags);
+	put64(p + 40, e->packets);
+	put64(p + 48, e->flows);
+	put64(p + 56, e->lost_flows);
+	put64(p + 64, e->malformed);
+	put64(p + 72, e->sequence_resets);
+	put64(p + 80, (uint64_t)e->clock_skew_ms);
+}
+
+static inline void
+ff_decode_exporter(const uint8_t *p, struct flowfile_exporter *e)
+{
+	memset(e, 0, sizeof(*e));
+	ff_get_addr(p + 4, p[0] & 3, true, &e->addr);
+	e->port = le16(p + 2);
+	e->version = le16(p + 20);
+	e->domain = le32(p + 24);
+	e->sampling = le32(p + 28);
+	e->flags = le32(p + 32);
+	e->packets = le64(p + 40);
+	e->flows = le64(p + 48);
+	e->lost_flows = le64(p + 56);
+	e->malformed = le64(p + 64);
+	e->sequence_resets = le64(p + 72);
+	e->clock_skew_ms = (int64_t)le64(p + 80);
+}
+
+/* Copy a string into a NUL-padded field of n bytes (always terminated). */
+static inline void
+ff_put_str(uint8_t *p, const char *s, size_t n)
+{
+	size_t l = s != NULL ? strnlen(s, n - 1) : 0;
+
+	memset(p, 0, n);
+	if (l > 0)
+		memcpy(p, s, l);
+}
+
+/* A NUL-padded field back into dst of n bytes, printable ASCII only. */
+static inline void
+ff_get_str(char *dst, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n && p[i] != 0; i++)
+		dst[i] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '?';
+	dst[i] = '\0';
+}
+
+#endif
