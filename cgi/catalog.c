@@ -82,12 +82,12 @@ catalog_upper(char *dst, size_t len, const char *a, const char *b)
 	size_t i;
 	int n;
 
-	/* Labels are bounded by the catalog; a longer one is cut, not lost. */
+	/* Labels longer than len are cut: they are only for legends. */
 	if (b != NULL)
 		n = snprintf(dst, len, "%s/%s", a, b);
 	else
 		n = snprintf(dst, len, "%s", a);
-	if (n < 0 && len > 0)
+	if (n < 0)
 		dst[0] = '\0';
 	for (i = 0; dst[i] != '\0'; i++)
 		dst[i] = (char)toupper((unsigned char)dst[i]);

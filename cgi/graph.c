@@ -80,6 +80,15 @@ graph_exists(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The colour of the n-th TOTAL line: the foreground, then the palette. */
+static const char *
+graph_total_colour(bool dark, size_t n)
+{
+	if (n == 0)
+		return dark ? "f0f0f0" : "000000";
+	return graph_colours[(n - 1) % GRAPH_NCOLOURS][dark ? 1 : 0];
+}
+
 /* Per-request state while building. */
 struct graph_ctx {
 	const struct graph_req *r;
@@ -88,6 +97,7 @@ struct graph_ctx {
 	const char *ds;                 /* "bytes", "pkts", "flows" */
 	const char *scale;              /* CDEF suffix: ",8,*" for bits */
 	const char *unit;               /* legend unit: "b/s" */
+	bool compact;                   /* narrow graph: shorter legend lines */
 	int routers[GRAPH_MAX_ROUTERS]; /* distinct, in item order */
 	bool has_total[GRAPH_MAX_ROUTERS];
 	size_t nrouters;
@@ -187,6 +197,16 @@ graph_defs_item(struct graph_ctx *c, size_t k)
 static void
 graph_gprint_item(struct graph_ctx *c, size_t k, bool share)
 {
+	if (c->compact) {
+		ADD(c, "GPRINT:ao%zu:%%5.1lf%%s", k);
+		if (share)
+			ADD(c, "GPRINT:vpo%zu:(%%2.0lf%%%%)", k);
+		ADD(c, "GPRINT:ai%zu: in %%5.1lf%%s", k);
+		if (share)
+			ADD(c, "GPRINT:vpi%zu:(%%2.0lf%%%%)", k);
+		ADD(c, "COMMENT:\\l");
+		return;
+	}
 	ADD(c, "GPRINT:ao%zu:out %%7.2lf %%s%s", k, c->unit);
 	if (share)
 		ADD(c, "GPRINT:vpo%zu:(%%5.1lf%%%%)", k);
@@ -223,25 +243,28 @@ graph_draw_out(struct graph_ctx *c)
 		g = graph_router_index(c, it->router);
 		col = graph_colours[ncol++ % GRAPH_NCOLOURS];
 		if (it->kind == CATALOG_SERVICE) {
-			graph_label(c, it, " src", label, sizeof(label));
-			ADD(c, "AREA:o%zu_0#%s:%-14s%s", k, col[0], label,
-			    first ? "" : ":STACK");
-			ADD(c, "AREA:o%zu_1#%s:dst :STACK", k, col[1]);
+			graph_label(c, it, c->compact ? "" : " src", label,
+			    sizeof(label));
+			ADD(c, "AREA:o%zu_0#%s:%-*s%s", k, col[0],
+			    c->compact ? 6 : 14, label, first ? "" : ":STACK");
+			ADD(c, "AREA:o%zu_1#%s:%s:STACK", k, col[1],
+			    c->compact ? "" : "dst ");
 		} else {
 			graph_label(c, it, "", label, sizeof(label));
-			ADD(c, "AREA:o%zu_0#%s:%-22s%s", k, col[0], label,
-			    first ? "" : ":STACK");
+			ADD(c, "AREA:o%zu_0#%s:%-*s%s", k, col[0],
+			    c->compact ? 10 : 22, label, first ? "" : ":STACK");
 		}
 		first = false;
 		graph_gprint_item(c, k, c->has_total[g]);
 	}
-	for (k = 0; k < c->r->nitems; k++) {
+	for (k = 0, ncol = 0; k < c->r->nitems; k++) {
 		it = c->r->items[k];
 		if (it->kind != CATALOG_TOTAL)
 			continue;
 		graph_label(c, it, "", label, sizeof(label));
-		ADD(c, "LINE1:o%zu_0#%s:%-22s", k,
-		    c->r->dark ? "f0f0f0" : "000000", label);
+		ADD(c, "LINE1:o%zu_0#%s:%-*s", k,
+		    graph_total_colour(c->r->dark, ncol++),
+		    c->compact ? 10 : 22, label);
 		graph_gprint_item(c, k, false);
 	}
 }
@@ -303,16 +326,15 @@ graph_draw_other(struct graph_ctx *c)
 			it = c->r->items[k];
 			snprintf(rpn, sizeof(rpn), "Other %s%s%s",
 			    catalog_kind_heading((enum catalog_kind)kind),
-			    c->nrouters > 1 || it->router >= 0 ? " on " : "",
-			    c->nrouters > 1 || it->router >= 0
+			    !c->compact && (c->nrouters > 1 || it->router >= 0)
+				? " on "
+				: "",
+			    !c->compact && (c->nrouters > 1 || it->router >= 0)
 				? catalog_router_name(c->r->cat, it)
 				: "");
-			for (off = 0; rpn[off] != '\0'; off++)
-				if ((unsigned char)rpn[off] >= 0x80)
-					rpn[off] =
-					    'x'; /* the UTF-8 times sign */
-			ADD(c, "COMMENT:  %-28s", rpn);
-			ADD(c, "GPRINT:vxo%zu_%d:out %%5.1lf%%%%", g, kind);
+			ADD(c, "COMMENT:  %-*s", c->compact ? 18 : 28, rpn);
+			ADD(c, "GPRINT:vxo%zu_%d:%s%%5.1lf%%%%", g, kind,
+			    c->compact ? "" : "out ");
 			ADD(c, "GPRINT:vxi%zu_%d:  in %%5.1lf%%%%\\l", g, kind);
 		}
 	}
@@ -337,10 +359,10 @@ graph_draw_in(struct graph_ctx *c)
 			ADD(c, "AREA:ni%zu_1#%s::STACK", k, col[1]);
 		first = false;
 	}
-	for (k = 0; k < c->r->nitems; k++)
+	for (k = 0, ncol = 0; k < c->r->nitems; k++)
 		if (c->r->items[k]->kind == CATALOG_TOTAL)
 			ADD(c, "LINE1:ni%zu_0#%s", k,
-			    c->r->dark ? "f0f0f0" : "000000");
+			    graph_total_colour(c->r->dark, ncol++));
 }
 
 /*
@@ -493,6 +515,7 @@ graph_build(const struct graph_req *r, struct graph_argv *av, struct errbuf *eb)
 	c.ds = ds[r->report];
 	c.unit = unit[r->report];
 	c.scale = r->report == QUERY_REPORT_BITS ? ",8,*" : ",1,*";
+	c.compact = r->width < 600;
 	if (r->nitems == 0 || r->nitems > QUERY_MAX_ITEMS) {
 		errbuf_set(eb, "nothing to draw: choose at least one item");
 		return -1;
@@ -537,16 +560,28 @@ graph_build(const struct graph_req *r, struct graph_argv *av, struct errbuf *eb)
 	return 0;
 }
 
+static void graph_flush_files(const struct rrdlib *rl,
+    const struct graph_req *r, const struct graph_argv *av);
+
 /* Ask rrdcached to write out what it holds for the files we draw. */
 static void
 graph_flush(const struct rrdlib *rl, const struct graph_req *r,
     const struct graph_argv *av)
 {
+	if (r->rrdcached == NULL)
+		return;
+	rrdlib_foreign_begin();
+	graph_flush_files(rl, r, av);
+	rrdlib_foreign_end();
+}
+
+static void
+graph_flush_files(const struct rrdlib *rl, const struct graph_req *r,
+    const struct graph_argv *av)
+{
 	size_t i;
 	char *p, *e;
 
-	if (r->rrdcached == NULL)
-		return;
 	if (rl->c_connect(r->rrdcached) != 0) {
 		fprintf(stderr, "flowtally.cgi: rrdcached %s: %s\n",
 		    r->rrdcached, rl->get_error());
@@ -661,7 +696,9 @@ graph_run(struct graph_argv *av, bool svg, const char *title,
 	if ((rl = rrdlib_get(eb)) == NULL)
 		return -1;
 	rl->clear_error();
+	rrdlib_foreign_begin();
 	info = rl->graph_v((int)av->n, av->v);
+	rrdlib_foreign_end();
 	if (info == NULL) {
 		msg = rl->get_error();
 		errbuf_set(eb, "%s", msg && *msg ? msg : "rrd_graph failed");

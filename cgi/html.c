@@ -50,7 +50,7 @@ static const char html_style[] =
     "h1{font-size:1.4em;margin:0 0 .5em}"
     "fieldset{border:1px solid #ccc;margin:.5em 0;padding:.5em}"
     "legend{font-weight:bold}"
-    "table.items td{vertical-align:top;padding:0 .6em .4em 0}"
+    ".items{display:flex;flex-wrap:wrap;gap:.3em 1em}"
     "select{min-width:9em}"
     "label{white-space:nowrap;margin-right:1em}"
     ".graphs img{margin:.3em;border:1px solid #ddd;max-width:100%}"

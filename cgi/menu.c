@@ -110,7 +110,7 @@ menu_router(
 
 	fputs("<fieldset><legend>", fp);
 	html_puts(fp, router < 0 ? "All routers" : cat->routers[router]);
-	fputs("</legend><table class=\"items\"><tr>", fp);
+	fputs("</legend><div class=\"items\">", fp);
 	for (kind = 0; kind < CATALOG_NKINDS; kind++) {
 		for (i = 0, count = 0; i < cat->nitems; i++)
 			if (cat->items[i].router == router &&
@@ -118,12 +118,14 @@ menu_router(
 				count++;
 		if (count == 0)
 			continue;
-		fputs("<td>", fp);
+		fputs("<div>", fp);
 		html_puts(fp, catalog_kind_heading((enum catalog_kind)kind));
 		fprintf(fp,
 		    "<br><select name=\"item\" multiple size=\"%zu\" "
 		    "data-kind=\"%s\">",
-		    count < 6 ? count : 6,
+		    count < 2       ? 2
+			: count < 6 ? count
+				    : 6,
 		    catalog_kind_name((enum catalog_kind)kind));
 		for (j = 0; j < cat->nitems; j++) {
 			it = &cat->items[j];
@@ -149,9 +151,9 @@ menu_router(
 			fprintf(fp, "\"%s> all</label>",
 			    menu_item_chosen(q, allv, true) ? " checked" : "");
 		}
-		fputs("</td>", fp);
+		fputs("</div>", fp);
 	}
-	fputs("</tr></table></fieldset>\n", fp);
+	fputs("</div></fieldset>\n", fp);
 }
 
 static void

@@ -44,6 +44,7 @@ enum query_key {
 	K_DASH,
 	K_ITEM,
 	K_ALL,
+	K_NETWORK,
 	K_COUNT
 };
 
@@ -65,6 +66,7 @@ static const char *const query_keys[K_COUNT] = {
 	[K_DASH] = "dash",
 	[K_ITEM] = "item",
 	[K_ALL] = "all",
+	[K_NETWORK] = "network",
 };
 
 void
@@ -367,6 +369,16 @@ query_apply(struct query *q, enum query_key k, const char *v)
 		strcpy(q->items[q->nitems].id, v);
 		q->nitems++;
 		return 0;
+	case K_NETWORK:
+		/* The scoreboard's links: "network=LABEL" is item
+		 * network_LABEL. */
+		if (!query_name_ok(v) || strlen(v) + 8 > QUERY_MAX_VALUE)
+			return -1;
+		q->items[q->nitems].all = false;
+		snprintf(q->items[q->nitems].id, sizeof(q->items[0].id),
+		    "network_%s", v);
+		q->nitems++;
+		return 0;
 	case K_COUNT:
 		break;
 	}
@@ -424,7 +436,7 @@ query_parse(const char *qs, struct query *q, struct errbuf *eb)
 			    eb, "parameter '%s' holds %s", query_keys[k], why);
 			return -1;
 		}
-		if (k == K_ITEM || k == K_ALL) {
+		if (k == K_ITEM || k == K_ALL || k == K_NETWORK) {
 			if (*val == '\0')
 				continue; /* an empty select */
 			if (q->nitems >= QUERY_MAX_ITEMS) {

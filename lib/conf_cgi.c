@@ -107,7 +107,7 @@ cfg_opt_t conf_cgi_opts[] = {
 	CFG_STR("title", "flowtally", CFGF_NONE),
 	CFG_STR("scoreboard_url", NULL, CFGF_NONE),
 	CFG_STR("scoreboard_current", "current.html", CFGF_NONE),
-	CFG_STR("scoreboard_index", "index.html", CFGF_NONE),
+	CFG_STR("scoreboard_index", "history/index.html", CFGF_NONE),
 	CFG_STR("scoreboard_dir", NULL, CFGF_NONE),
 	CFG_INT_CB("width", 640, CFGF_NONE, conf_cgi_width),
 	CFG_INT_CB("height", 320, CFGF_NONE, conf_cgi_height),

@@ -50,13 +50,18 @@ agg_add(
 static uint32_t
 agg_router(struct agg *a, const struct ft_addr *exp)
 {
-	const struct vocab *v = a->cls->v;
+	const struct cls *c = a->cls;
+	const struct vocab *v = c->v;
 	size_t i;
 
 	if (ft_addr_equal(exp, &a->last_exp))
 		return a->last_router;
 	a->last_exp = *exp;
 	a->last_router = CLS_NONE;
+	if (exp->family == FT_AF_INET) {
+		a->last_router = cls_router_v4(c, exp->v4);
+		return a->last_router;
+	}
 	for (i = 0; i < v->n_routers; i++)
 		if (ft_addr_equal(exp, &v->routers[i].addr)) {
 			a->last_router = (uint32_t)i;

@@ -74,8 +74,9 @@ cls_intern(struct cls_pool *p, const uint32_t *ids, uint32_t n)
 	while (p->hash[j] != 0) {
 		s = p->hash[j] - 1;
 		if (c->set_n[s] == n &&
-		    memcmp(c->set_ids + c->set_off[s], ids, n * sizeof(*ids)) ==
-			0)
+		    (n == 0 ||
+			memcmp(c->set_ids + c->set_off[s], ids,
+			    n * sizeof(*ids)) == 0))
 			return s;
 		j = (j + 1) & (p->hash_cap - 1);
 	}
@@ -503,6 +504,33 @@ cls_build_ifx(struct cls *c)
 	return 0;
 }
 
+static int
+cls_build_routers(struct cls *c)
+{
+	const struct vocab *v = c->v;
+	size_t cap = 16, i;
+
+	while (cap < 4 * v->n_routers)
+		cap *= 2;
+	if ((c->rt4_key = calloc(cap, sizeof(uint32_t))) == NULL ||
+	    (c->rt4_val = calloc(cap, sizeof(uint32_t))) == NULL)
+		return -1;
+	c->rt4_mask = (uint32_t)cap - 1;
+	for (i = 0; i < v->n_routers; i++) {
+		uint32_t a = v->routers[i].addr.v4, h;
+
+		/* 0.0.0.0 cannot be a key: such a router never matches. */
+		if (v->routers[i].addr.family != FT_AF_INET || a == 0)
+			continue;
+		h = (a * 2654435761u) & c->rt4_mask;
+		while (c->rt4_key[h] != 0)
+			h = (h + 1) & c->rt4_mask;
+		c->rt4_key[h] = a;
+		c->rt4_val[h] = (uint32_t)i;
+	}
+	return 0;
+}
+
 static void
 cls_layout_scope(const struct vocab *v, struct cls_scope *s, size_t *row)
 {
@@ -574,6 +602,10 @@ cls_build(struct cls *c, const struct vocab *v, struct errbuf *eb)
 	memset(&p, 0, sizeof(p));
 	c->v = v;
 	p.c = c;
+	/* Never NULL, so set_ids + offset is always defined. */
+	if ((c->set_ids = malloc(64 * sizeof(*c->set_ids))) == NULL)
+		goto oom;
+	p.cap_ids = 64;
 	/* Set 0 is the empty set. */
 	if (cls_intern(&p, NULL, 0) != 0)
 		goto oom;
@@ -585,7 +617,8 @@ cls_build(struct cls *c, const struct vocab *v, struct errbuf *eb)
 		goto oom;
 	if (cls_build_ports(c, &p, eb) == -1)
 		goto fail;
-	if (cls_build_ifx(c) == -1 || cls_layout(c) == -1)
+	if (cls_build_ifx(c) == -1 || cls_build_routers(c) == -1 ||
+	    cls_layout(c) == -1)
 		goto oom;
 	free(p.hash);
 	return 0;
@@ -616,6 +649,8 @@ cls_clear(struct cls *c)
 	free(c->as_val);
 	free(c->ifx);
 	free(c->ifx_off);
+	free(c->rt4_key);
+	free(c->rt4_val);
 	free(c->router);
 	free(c->netsvc);
 	free(c->ifas);

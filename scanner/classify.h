@@ -67,6 +67,11 @@ struct cls {
 	uint32_t *as_val;
 	size_t as_n;
 
+	/* IPv4 router addresses: open addressing, key 0 = empty slot. */
+	uint32_t *rt4_key;
+	uint32_t *rt4_val;
+	uint32_t rt4_mask;
+
 	/* Interfaces of router r: ifx[ifx_off[r] .. ifx_off[r+1]) sorted. */
 	struct cls_ifx *ifx;
 	uint32_t *ifx_off;
@@ -93,6 +98,20 @@ void cls_clear(struct cls *c);
 uint32_t cls_addr(const struct cls *c, const struct ft_addr *a);
 /* The AS group set of asn. */
 uint32_t cls_as(const struct cls *c, uint32_t asn);
+/* The router with IPv4 address v4, or CLS_NONE. */
+static inline uint32_t
+cls_router_v4(const struct cls *c, uint32_t v4)
+{
+	uint32_t h = (v4 * 2654435761u) & c->rt4_mask;
+
+	while (c->rt4_key[h] != 0) {
+		if (c->rt4_key[h] == v4)
+			return c->rt4_val[h];
+		h = (h + 1) & c->rt4_mask;
+	}
+	return CLS_NONE;
+}
+
 /* Whether a is multicast (224.0.0.0/4 or ff00::/8). */
 bool cls_is_multicast(const struct ft_addr *a);
 /* The interface index of (router, ifindex), or CLS_NONE. */

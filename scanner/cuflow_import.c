@@ -42,8 +42,18 @@ cuf_label(const char *in, char *out, size_t len)
 	out[i] = '\0';
 }
 
+#define CUF_MAX_ROUTERS 256
+
+struct cuf_router {
+	char addr[ADDR_STRLEN];
+	char label[VOCAB_LABEL_MAX + 1];
+	unsigned long rate;
+};
+
 struct cuf_out {
 	FILE *out;
+	struct cuf_router routers[CUF_MAX_ROUTERS];
+	size_t n_routers;
 	char subnets[64 * 1024];
 	char scanner[4096];
 	char board[4096];
@@ -125,21 +135,36 @@ cuf_line(struct cuf_out *o, char *line, const char *path, unsigned lineno,
 		    f, "protocol \"%s\" {\n\tnumber = \"%u\"\n}\n", lab, num);
 		return 0;
 	}
-	if (strcasecmp(w[0], "Router") == 0 && (nw == 2 || nw == 3)) {
+	if ((strcasecmp(w[0], "Router") == 0 && (nw == 2 || nw == 3)) ||
+	    (strcasecmp(w[0], "SampleRate") == 0 && nw == 3)) {
+		int sr = strcasecmp(w[0], "SampleRate") == 0;
+		struct cuf_router *r = NULL;
 		struct ft_addr a;
+		char *end;
 
 		if (addr_parse(w[1], &a) == -1)
 			goto bad;
-		cuf_label(nw == 3 ? w[2] : w[1], lab, sizeof(lab));
-		fprintf(
-		    f, "router \"%s\" {\n\taddress = \"%s\"\n}\n", lab, w[1]);
-		return 0;
-	}
-	if (strcasecmp(w[0], "SampleRate") == 0 && nw == 3) {
-		/* Printed as a comment: it belongs in the router section. */
-		fprintf(f,
-		    "# SampleRate %s %s: add \"sample_rate = %s\" to the router with address %s\n",
-		    w[1], w[2], w[2], w[1]);
+		addr_format(&a, buf, sizeof(buf));
+		for (i = 0; i < o->n_routers; i++)
+			if (strcmp(o->routers[i].addr, buf) == 0)
+				r = &o->routers[i];
+		if (r == NULL) {
+			if (o->n_routers == CUF_MAX_ROUTERS) {
+				errbuf_set(eb, "%s:%u: too many routers", path,
+				    lineno);
+				return -1;
+			}
+			r = &o->routers[o->n_routers++];
+			snprintf(r->addr, sizeof(r->addr), "%s", buf);
+			cuf_label(buf, r->label, sizeof(r->label));
+		}
+		if (sr) {
+			r->rate = strtoul(w[2], &end, 10);
+			if (*end != '\0' || r->rate == 0)
+				goto bad;
+		} else
+			cuf_label(
+			    nw == 3 ? w[2] : w[1], r->label, sizeof(r->label));
 		return 0;
 	}
 	if ((strcasecmp(w[0], "TOS") == 0 ||
@@ -219,6 +244,11 @@ cuflow_import(const char *path, FILE *out, struct errbuf *eb)
 		if (cuf_line(o, line, path, lineno, eb) == -1)
 			goto out;
 	}
+	for (size_t i = 0; i < o->n_routers; i++)
+		fprintf(out,
+		    "router \"%s\" {\n\taddress = \"%s\"\n\tsample_rate = %lu\n}\n",
+		    o->routers[i].label, o->routers[i].addr,
+		    o->routers[i].rate);
 	if (o->subnets[0] != '\0')
 		fprintf(out, "subnets = { %s }\n", o->subnets);
 	fprintf(out, "scanner {\n%s\tscoreboard {\n%s\t}\n}\n", o->scanner,

@@ -145,10 +145,10 @@ scan_file(struct scan *s, const char *path, struct scan_result *res,
 	res->lost = flowfile_lost(r);
 	flowfile_close(r);
 	res->st = s->a.st;
-	if (h->end - h->start != s->interval)
+	if (res->end - res->start != s->interval)
 		log_warnx("%s: interval is %" PRIu64
 			  " s, the RRD step is %" PRIu32 " s",
-		    path, h->end - h->start, s->interval);
+		    path, res->end - res->start, s->interval);
 
 	if (rrdout_write(&s->o, s->a.rows, res->start, res->end, &res->rrd) ==
 	    -1) {

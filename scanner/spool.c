@@ -146,10 +146,22 @@ spool_open(struct spool *s, const char *dir, const char *state_dir,
 	snprintf(path, sizeof(path), "%s/%s", state_dir, SPOOL_LEDGER);
 	if (spool_load_ledger(s, path, eb) == -1)
 		goto fail;
-	if ((s->ledger_fd = open(path,
-		 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+	if ((s->ledger_fd = open(
+		 path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) == -1) {
 		errbuf_set(eb, "%s: %s", path, strerror(errno));
 		goto fail;
+	}
+	/* A line torn by a crash gets its end, so the next entry stands
+	 * alone. */
+	{
+		off_t end = lseek(s->ledger_fd, 0, SEEK_END);
+		char last = '\n';
+
+		if (end > 0 && pread(s->ledger_fd, &last, 1, end - 1) == 1 &&
+		    last != '\n' && write(s->ledger_fd, "\n", 1) != 1) {
+			errbuf_set(eb, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
 	}
 	return 0;
 oom:

@@ -52,7 +52,7 @@ grep -q 'text/html' "$T/h" || fail "menu content type"
 for want in 'value="protocol_tcp"' 'value="service_https"' 'value="network_web_service_http"' \
 	'value="interface_uplink_as_google"' 'value="gw1.protocol_tcp"' 'value="gw2.total"' \
 	'name="all" value="gw1.protocol"' 'Dashboard: NOC wall' '/scoreboard/current.html' \
-	'/scoreboard/index.html' 'name="period"' 'name="start"' 'name="format"'; do
+	'/scoreboard/history/index.html' 'name="period"' 'name="start"' 'name="format"'; do
 	grep -qF "$want" "$T/b" || fail "menu lacks $want"
 done
 grep -q 'not-a-router' "$T/b" && fail "a directory not in the config shown as a router"
@@ -65,6 +65,14 @@ n=$(grep -o 'class="graph"' "$T/b" | wc -l)
 [ "$n" = 4 ] || fail "mode=each: $n graphs, want 4"
 grep -qF 'src="?page=graph&amp;report=bits' "$T/b" || fail "show: graph url"
 pass "show page with one graph per item"
+
+# The scoreboard links a host's networks as ?network=LABEL.
+run GET "network=web"
+[ "$STATUS" = 200 ] || fail "network=web status $STATUS"
+grep -qF 'item=network_web"' "$T/b" || fail "network=web not drawn"
+run GET "network=..%2Fx"
+[ "$STATUS" = 400 ] || fail "network=../x status $STATUS"
+pass "scoreboard network links"
 
 # --- PNG ---
 run GET "page=graph&report=bits&period=1d&width=500&height=200&item=total&all=protocol&all=service&item=network_web_service_http"

@@ -79,6 +79,11 @@ test_query_percent_and_plus_decoding(void **state)
 	struct query q;
 
 	(void)state;
+	assert_int_equal(parse("network=web", &q), 0);
+	assert_int_equal(q.page, QUERY_PAGE_SHOW);
+	assert_string_equal(q.items[0].id, "network_web");
+	assert_int_equal(parse("network=..", &q), -1);
+	assert_int_equal(parse("network=a%2Fb", &q), -1);
 	assert_int_equal(parse("page=show&item=protocol%5Ftcp", &q), 0);
 	assert_string_equal(q.items[0].id, "protocol_tcp");
 	/* A space decoded from '+' is not a name character. */
@@ -468,6 +473,32 @@ test_cgiconf_rejects_bad_values(void **state)
 	conf_free(cfg);
 }
 
+static void
+test_cgiconf_sample_config(void **state)
+{
+	const char *src = getenv("FT_SRCDIR");
+	const struct cgiconf_dash *d;
+	struct query q;
+	char path[1024];
+	struct errbuf eb;
+	struct cgiconf cc;
+	cfg_t *cfg;
+	size_t i;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/etc/flowtally.conf", src ? src : ".");
+	cfg = conf_load(path, &eb);
+	if (cfg == NULL)
+		fail_msg("%s", eb.msg);
+	assert_int_equal(cgiconf_load(cfg, &cc, &eb), 0);
+	assert_non_null(d = cgiconf_dash_find(&cc, "noc"));
+	/* Every sample dashboard graph is a valid request. */
+	for (i = 0; i < d->ngraphs; i++)
+		assert_int_equal(query_parse(d->graphs[i], &q, &eb), 0);
+	cgiconf_clear(&cc);
+	conf_free(cfg);
+}
+
 int
 main(void)
 {
@@ -490,6 +521,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_catalog_resolve, setup_catalog, teardown_catalog),
 		cmocka_unit_test(test_cgiconf_rejects_bad_values),
+		cmocka_unit_test(test_cgiconf_sample_config),
 	};
 	return cmocka_run_group_tests_name("cgi_query", tests, NULL, NULL);
 }

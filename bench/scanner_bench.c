@@ -1,0 +1,503 @@
+/*
+ * Scanner benchmarks: generate flow files and configurations of a given
+ * size, time reading and classification (from memory and from the page
+ * cache, with the scoreboard's host table), time RRD writing against
+ * librrd's own update loop and rrdcached one-update-per-call, and send a
+ * flow file as NetFlow v9 to nfcapd so nfdump can be timed on the same
+ * flows. Driven by bench/scanner.sh.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rrd.h>
+#include <rrd_client.h>
+
+#include "lib/addr.h"
+#include "lib/conf.h"
+#include "lib/flowfile.h"
+#include "lib/nfencode.h"
+#include "lib/tmutil.h"
+#include "scanner/aggregate.h"
+#include "scanner/board.h"
+#include "scanner/classify.h"
+#include "scanner/hosttab.h"
+#include "scanner/rrdout.h"
+#include "scanner/vocab.h"
+
+#define T0 1700000100ULL
+
+static uint64_t rng = 88172645463325252ULL;
+
+static uint64_t
+rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Wall clock (RRD writing: I/O and a writer process). */
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * CPU time of this thread (classification): per CPU-second, as FlowScan's
+ * figures, and robust on a shared, oversubscribed machine.
+ */
+static double
+cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* Service i: ports 1000 + 7i on tcp and udp (plus the usual ones). */
+static uint16_t
+svc_port(int i)
+{
+	return (uint16_t)(1000 + 7 * i);
+}
+
+/* objects: half networks, half services (each network breaks down two
+ * services), 10 routers with 2 interfaces each. */
+static int
+cmd_conf(const char *out, int objects, const char *boarddir, int top)
+{
+	int nnet = objects / 2 > 0 ? objects / 2 : 1;
+	int nsvc = objects - nnet > 0 ? objects - nnet : 1;
+	FILE *f = fopen(out, "w");
+	int i;
+
+	if (f == NULL)
+		return -1;
+	fprintf(f, "subnets = { \"10.0.0.0/12\", \"2001:db8::/32\" }\n");
+	for (i = 0; i < nsvc; i++)
+		fprintf(f,
+		    "service \"s%d\" { ports = { \"%u/tcp\", \"%u/udp\" } }\n",
+		    i, svc_port(i), svc_port(i));
+	for (i = 0; i < nnet; i++)
+		fprintf(f,
+		    "network \"n%d\" { prefixes = { \"10.%d.%d.0/24\" } services = { \"s%d\", \"s%d\" } }\n",
+		    i, (i / 256) % 16, i % 256, i % nsvc, (i + 1) % nsvc);
+	fprintf(f,
+	    "protocol \"tcp\" { }\nprotocol \"udp\" { }\nprotocol \"icmp\" { }\n");
+	fprintf(f,
+	    "tos \"normal\" { values = { \"0\" } }\ntos \"other\" { values = { \"1-255\" } }\n");
+	fprintf(f, "as_group \"peers\" { asns = { \"64512-64999\" } }\n");
+	for (i = 0; i < 10; i++) {
+		fprintf(f, "router \"r%d\" { address = \"192.0.2.%d\" }\n", i,
+		    i + 1);
+		fprintf(f,
+		    "interface \"r%d_up\" { router = \"r%d\" ifindex = 1 as_groups = { \"peers\" } }\n",
+		    i, i);
+		fprintf(f,
+		    "interface \"r%d_down\" { router = \"r%d\" ifindex = 2 }\n",
+		    i, i);
+	}
+	fprintf(f,
+	    "scanner {\n\trrd_dir = \"/tmp\"\n\tscoreboard { top = %d dir = \"%s\" history = false aggregate = 10 }\n}\n",
+	    top, boarddir);
+	return fclose(f);
+}
+
+static void
+gen_flow(struct flow *fl, uint64_t i)
+{
+	uint64_t r = rnd(), r2 = rnd();
+	/* Inside hosts skewed as real traffic is: a few heavy talkers. */
+	double u = (double)(r & 0xffff) / 65536.0;
+	uint32_t inside = 0x0a000000u | (uint32_t)(u * u * u * 65536.0);
+	uint32_t outside = 0xc6000000u | (uint32_t)((r >> 20) & 0x00ffffff);
+
+	memset(fl, 0, sizeof(*fl));
+	if ((r >> 44) & 1) {
+		ft_addr_set_v4(&fl->src, outside);
+		ft_addr_set_v4(&fl->dst, inside);
+	} else {
+		ft_addr_set_v4(&fl->src, inside);
+		ft_addr_set_v4(&fl->dst, outside);
+	}
+	ft_addr_set_v4(&fl->exporter, 0xc0000201u + (uint32_t)(r2 % 10));
+	fl->proto = (r2 >> 8) % 4 == 0 ? 17 : 6;
+	fl->sport = (uint16_t)(1024 + (r2 >> 16) % 60000);
+	fl->dport = (r2 >> 32) % 2 ? svc_port((int)((r2 >> 33) % 50))
+				   : (uint16_t)((r2 >> 40) % 65536);
+	fl->packets = 1 + (r2 >> 48) % 100;
+	fl->bytes = fl->packets * (40 + (r >> 50) % 1400);
+	fl->first_ms = (T0 + i % 300) * 1000;
+	fl->last_ms = fl->first_ms + 1000;
+	fl->in_if = 1 + (uint32_t)((r >> 56) & 1);
+	fl->out_if = 2 - (uint32_t)((r >> 56) & 1);
+	fl->src_as = 64500 + (uint32_t)((r >> 57) % 600);
+	fl->dst_as = 64500 + (uint32_t)((r >> 58) % 600);
+	fl->sampling = 1;
+	fl->tos = (r >> 60) & 1 ? 0 : 184;
+}
+
+static int
+cmd_gen(const char *dir, uint64_t n)
+{
+	struct flowfile_opts o = { FLOWFILE_CODEC_NONE, 0, 0, "bench" };
+	struct flowfile_writer *w;
+	struct flowfile_exporter exp[10];
+	struct flow buf[4096];
+	char path[4096];
+	uint64_t i = 0;
+	size_t k, j;
+
+	if (flowfile_writer_open(dir, T0, T0 + 300, &o, &w) == -1)
+		return -1;
+	while (i < n) {
+		for (k = 0; k < 4096 && i < n; k++, i++)
+			gen_flow(&buf[k], i);
+		if (flowfile_write(w, buf, k) == -1)
+			return -1;
+	}
+	memset(exp, 0, sizeof(exp));
+	for (j = 0; j < 10; j++) {
+		ft_addr_set_v4(&exp[j].addr, 0xc0000201u + (uint32_t)j);
+		exp[j].version = 9;
+		exp[j].sampling = 1;
+		exp[j].flows = n / 10;
+	}
+	if (flowfile_writer_close(w, exp, 10, path, sizeof(path)) == -1)
+		return -1;
+	printf("%s\n", path);
+	return 0;
+}
+
+struct setup {
+	cfg_t *cfg;
+	struct vocab v;
+	struct cls c;
+	struct agg a;
+	struct hosttab *ht;
+	struct board *b;
+};
+
+static void
+host_add(void *ctx, const struct ft_addr *h, int dir, uint64_t b, uint64_t p,
+    uint64_t f)
+{
+	hosttab_add(ctx, h, dir, b, p, f);
+}
+
+static int
+setup_load(struct setup *s, const char *conf)
+{
+	struct errbuf eb;
+
+	memset(s, 0, sizeof(*s));
+	if ((s->cfg = conf_load(conf, &eb)) == NULL ||
+	    vocab_load(&s->v, s->cfg, &eb) == -1 ||
+	    cls_build(&s->c, &s->v, &eb) == -1 ||
+	    agg_init(&s->a, &s->c) == -1 ||
+	    (s->b = board_new(s->cfg, conf, &eb)) == NULL) {
+		fprintf(stderr, "%s\n", eb.msg);
+		return -1;
+	}
+	if (board_enabled(s->b)) {
+		s->ht = hosttab_new(board_max_hosts(s->b));
+		s->a.host_fn = host_add;
+		s->a.host_ctx = s->ht;
+	}
+	return 0;
+}
+
+/* Read the whole file: returns the flows (malloc'd) and their count. */
+static struct flow *
+load_all(const char *path, size_t *n)
+{
+	struct flowfile_reader *r;
+	struct errbuf eb;
+	struct flow *all;
+	size_t cap;
+	ssize_t k;
+
+	if (flowfile_open(path, &r, &eb) == -1) {
+		fprintf(stderr, "%s\n", eb.msg);
+		return NULL;
+	}
+	cap = flowfile_header(r)->records + 4096;
+	all = malloc(cap * sizeof(*all));
+	*n = 0;
+	while (all && (k = flowfile_read(r, all + *n, cap - *n, &eb)) > 0)
+		*n += (size_t)k;
+	flowfile_close(r);
+	return all;
+}
+
+static int
+cmd_classify(const char *conf, const char *file, int runs)
+{
+	struct setup s;
+	struct flow *all, buf[4096];
+	double t_mem[32], t_read[32], t_full[32], t_board[32], t;
+	struct board_totals bt;
+	struct errbuf eb;
+	size_t n, i;
+	ssize_t k;
+	int run;
+
+	if (runs > 32)
+		runs = 32;
+	if (setup_load(&s, conf) == -1 || (all = load_all(file, &n)) == NULL)
+		return -1;
+	memset(&bt, 0, sizeof(bt));
+	for (run = 0; run < runs; run++) {
+		struct flowfile_reader *r;
+
+		/* Classification alone, flows already in memory. */
+		agg_reset(&s.a);
+		if (s.ht)
+			hosttab_reset(s.ht);
+		t = cpu_s();
+		for (i = 0; i < n; i++)
+			agg_flow(&s.a, &all[i]);
+		t_mem[run] = cpu_s() - t;
+		/* Ranking and pages. */
+		t = cpu_s();
+		if (s.ht &&
+		    board_interval(s.b, s.ht, &bt, T0, T0 + 300, &eb) == -1)
+			fprintf(stderr, "board: %s\n", eb.msg);
+		t_board[run] = cpu_s() - t;
+		/* Reading alone (page cache). */
+		t = cpu_s();
+		if (flowfile_open(file, &r, &eb) == -1)
+			return -1;
+		while ((k = flowfile_read(r, buf, 4096, &eb)) > 0)
+			;
+		flowfile_close(r);
+		t_read[run] = cpu_s() - t;
+		/* Both, as the scanner does. */
+		agg_reset(&s.a);
+		if (s.ht)
+			hosttab_reset(s.ht);
+		t = cpu_s();
+		if (flowfile_open(file, &r, &eb) == -1)
+			return -1;
+		while ((k = flowfile_read(r, buf, 4096, &eb)) > 0)
+			for (i = 0; i < (size_t)k; i++)
+				agg_flow(&s.a, &buf[i]);
+		flowfile_close(r);
+		t_full[run] = cpu_s() - t;
+	}
+	printf("flows=%zu rows=%zu sets=%zu classify_mps=%.2f read_mps=%.2f "
+	       "read_classify_mps=%.2f board_s=%.4f hosts=%zu\n",
+	    n, s.c.n_rows, s.c.n_sets, (double)n / median(t_mem, runs) / 1e6,
+	    (double)n / median(t_read, runs) / 1e6,
+	    (double)n / median(t_full, runs) / 1e6, median(t_board, runs),
+	    s.ht ? hosttab_count(s.ht) : (size_t)0);
+	free(all);
+	return 0;
+}
+
+/* n RRDs named b<i>.rrd under dir, created by rrdout first. */
+static int
+cmd_rrd(const char *dir, size_t n, int runs, const char *daemon)
+{
+	struct rrdout o;
+	struct rrdout_stats st;
+	struct errbuf eb;
+	uint64_t *rows;
+	double t_lib[32], t_ours[32], t_one[32], t;
+	size_t i;
+	int run;
+	char path[4096], val[200];
+	const char *argv[1];
+
+	if (runs > 32)
+		runs = 32;
+	if (rrdout_init(&o, dir, daemon, 300, &eb) == -1)
+		return -1;
+	o.t = calloc(n, sizeof(*o.t));
+	o.n = n;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "b%zu.rrd", i);
+		o.t[i].rel = strdup(path);
+		o.t[i].row = (uint32_t)(i % 64);
+	}
+	rows = calloc(64 * AGG_NCOUNT, sizeof(*rows));
+	for (i = 0; i < 64 * AGG_NCOUNT; i++)
+		rows[i] = i * 1000;
+	/* Create everything (not timed). */
+	if (rrdout_write(&o, rows, T0, T0 + 300, &st) == -1 || st.errors) {
+		fprintf(stderr, "create failed\n");
+		return -1;
+	}
+	if (daemon != NULL) {
+		/* Debian's librrd 1.7.2 declares the handle API (rrd_client_*)
+		 * but does not export it: the global rrdc_* one it is. */
+		if (rrdc_connect(daemon) != 0) {
+			fprintf(
+			    stderr, "rrd_client_connect %s failed\n", daemon);
+			return -1;
+		}
+	}
+	for (run = 0; run < runs; run++) {
+		uint64_t e = T0 + 300 + (uint64_t)(3 * run + 1) * 300;
+
+		/* Baseline: one librrd (or rrd_client) call per RRD. */
+		t = now_s();
+		for (i = 0; i < n; i++) {
+			snprintf(path, sizeof(path), "%s/b%zu.rrd", dir, i);
+			snprintf(
+			    val, sizeof(val), "%" PRIu64 ":1:2:3:4:5:6", e);
+			argv[0] = val;
+			if (daemon == NULL) {
+				if (rrd_update_r(path, NULL, 1, argv) != 0) {
+					fprintf(
+					    stderr, "%s\n", rrd_get_error());
+					rrd_clear_error();
+				}
+			} else if (rrdc_update(path, 1, argv) != 0) {
+				fprintf(stderr, "%s\n", rrd_get_error());
+				rrd_clear_error();
+			}
+		}
+		t_lib[run] = now_s() - t;
+		for (i = 0; i < n; i++)
+			o.t[i].last = e;
+		/* Ours: rrdout_write (forked writer, or one BATCH). */
+		t = now_s();
+		if (rrdout_write(&o, rows, e, e + 300, &st) == -1 ||
+		    st.updated != n)
+			fprintf(stderr, "rrdout: %zu updated, %zu errors\n",
+			    st.updated, st.errors);
+		t_ours[run] = now_s() - t;
+		/* Ours, unknown state (first pass after a restart). */
+		for (i = 0; i < n; i++)
+			o.t[i].last = 0;
+		t = now_s();
+		rrdout_write(&o, rows, e + 300, e + 600, &st);
+		t_one[run] = now_s() - t;
+	}
+	printf("rrds=%zu mode=%s baseline_per_s=%.0f ours_per_s=%.0f "
+	       "ours_after_restart_per_s=%.0f\n",
+	    n, daemon ? "rrdcached" : "direct", (double)n / median(t_lib, runs),
+	    (double)n / median(t_ours, runs), (double)n / median(t_one, runs));
+	if (daemon != NULL)
+		rrdc_disconnect();
+	rrdout_clear(&o);
+	free(rows);
+	return 0;
+}
+
+/* Send a flow file as NetFlow v5 to host:port, paced. */
+static int
+cmd_send(const char *file, const char *host, int port, int pps)
+{
+	struct nf_encoder_opts eo = { 5, 1, 1, 0, 20, 60 };
+	struct sockaddr_storage ss;
+	struct nf_encoder *e;
+	struct ft_addr a;
+	struct flow *all;
+	uint8_t dg[1500];
+	size_t n, off = 0, used, skipped;
+	ssize_t len;
+	socklen_t sl;
+	uint64_t sent = 0, t0 = tm_mono_ms();
+	int fd;
+
+	if ((all = load_all(file, &n)) == NULL || addr_parse(host, &a) == -1)
+		return -1;
+	eo.boot_ms = tm_now_ms() - 3600 * 1000;
+	if ((e = nf_encoder_new(&eo)) == NULL)
+		return -1;
+	sl = addr_to_sockaddr(&a, (uint16_t)port, &ss);
+	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	/* Flow times as now, so nfcapd keeps them in its current file. */
+	while (off < n) {
+		uint64_t now = tm_now_ms();
+		size_t j;
+
+		for (j = off; j < n && j < off + 64; j++) {
+			all[j].first_ms = now - 2000;
+			all[j].last_ms = now - 1000;
+		}
+		len = nf_encoder_pack(e, all + off, j - off, now, dg,
+		    sizeof(dg), &used, &skipped);
+		if (len <= 0) {
+			fprintf(stderr, "pack: %zd (%s) at flow %zu\n", len,
+			    strerror(errno), off);
+			break;
+		}
+		if (sendto(fd, dg, (size_t)len, 0, (struct sockaddr *)&ss,
+			sl) == -1 &&
+		    errno != ENOBUFS)
+			return -1;
+		off += used;
+		/* Pace: pps datagrams per second. */
+		if (++sent % 64 == 0) {
+			uint64_t due = t0 + sent * 1000 / (uint64_t)pps;
+
+			while (tm_mono_ms() < due)
+				usleep(200);
+		}
+	}
+	printf("sent %zu flows in %" PRIu64 " datagrams\n", off, sent);
+	nf_encoder_free(e);
+	close(fd);
+	free(all);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc >= 4 && strcmp(argv[1], "gen") == 0)
+		return cmd_gen(argv[2], strtoull(argv[3], NULL, 10)) ? 1 : 0;
+	if (argc >= 4 && strcmp(argv[1], "conf") == 0)
+		return cmd_conf(argv[2], atoi(argv[3]),
+			   argc > 4 ? argv[4] : "/tmp/ft-bench-board",
+			   argc > 5 ? atoi(argv[5]) : 10)
+		    ? 1
+		    : 0;
+	if (argc >= 5 && strcmp(argv[1], "classify") == 0)
+		return cmd_classify(argv[2], argv[3], atoi(argv[4])) ? 1 : 0;
+	if (argc >= 5 && strcmp(argv[1], "rrd") == 0)
+		return cmd_rrd(argv[2], strtoul(argv[3], NULL, 10),
+			   atoi(argv[4]), argc > 5 ? argv[5] : NULL)
+		    ? 1
+		    : 0;
+	if (argc >= 5 && strcmp(argv[1], "send") == 0)
+		return cmd_send(argv[2], argv[3], atoi(argv[4]),
+			   argc > 5 ? atoi(argv[5]) : 20000)
+		    ? 1
+		    : 0;
+	fprintf(stderr,
+	    "usage: scanner_bench gen DIR N | conf OUT OBJECTS [BOARDDIR [TOP]] | classify CONF FILE RUNS | rrd DIR N RUNS [DAEMON] | send FILE ADDR PORT [PPS]\n");
+	return 1;
+}
