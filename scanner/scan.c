@@ -37,6 +37,7 @@ scan_init(struct scan *s, cfg_t *cfg, struct errbuf *eb)
 	memset(s, 0, sizeof(*s));
 	s->sp.ledger_fd = -1;
 	s->sp.lock_fd = -1;
+	s->sp.writer_fd = -1;
 	interval = cfg_getint(sc, "interval");
 	if (interval < 10 || interval > 86400) {
 		errbuf_set(eb,
@@ -102,6 +103,7 @@ scan_clear(struct scan *s)
 	memset(s, 0, sizeof(*s));
 	s->sp.ledger_fd = -1;
 	s->sp.lock_fd = -1;
+	s->sp.writer_fd = -1;
 }
 
 int

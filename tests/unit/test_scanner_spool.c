@@ -141,6 +141,9 @@ test_scanner_spool_lock(void **state)
 	assert_int_equal(spool_lock(&a, 0, &eb), 0);
 	assert_int_equal(spool_lock(&b, 100, &eb), -1);
 	assert_non_null(strstr(eb.msg, "held by another scanner"));
+	spool_close(&b);
+	assert_int_equal(
+	    spool_open(&b, dir, state_dir, SPOOL_KEEP, NULL, &eb), 0);
 	spool_close(&a);
 	spool_close(&b);
 	assert_int_equal(
