@@ -226,8 +226,10 @@ cconf_build(
 		return -1;
 	}
 	v = cfg_getint(col, "zstd_level");
-	if (v < 1 || v > 19) {
-		errbuf_set(eb, "collector: zstd_level %ld: must be 1..19", v);
+	if (v < -7 || v > 19 || v == 0) {
+		errbuf_set(eb,
+		    "collector: zstd_level %ld: must be -7..-1 (fast) or 1..19",
+		    v);
 		return -1;
 	}
 	c->zstd_level = (int)v;

@@ -94,7 +94,8 @@ struct flowfile_writer;
 
 /*
  * Options of a new file. nest is 0 (flat) or 3 (YYYY/YYYY-MM/YYYY-MM-DD/).
- * zstd_level applies when codec is FLOWFILE_CODEC_ZSTD (1..19).
+ * zstd_level applies when codec is FLOWFILE_CODEC_ZSTD (1..19; anything
+ * else means 3). creator NULL means "flowtally".
  */
 struct flowfile_opts {
 	enum flowfile_codec codec;
@@ -104,19 +105,27 @@ struct flowfile_opts {
 };
 
 /*
- * Start a file for the interval [start, end) in dir under its in-progress
- * name. Returns 0 with *out set, or -1 with errno set.
+ * Start a file for the interval [start, end) under its in-progress name in
+ * dir itself (dir must exist; nested directories are made at close). opts
+ * may be NULL (no compression, flat). One writer per (dir, start) per
+ * process: a second one fails with EEXIST. Returns 0 with *out set, or -1
+ * with errno set.
  */
 int flowfile_writer_open(const char *dir, uint64_t start, uint64_t end,
     const struct flowfile_opts *opts, struct flowfile_writer **out);
-/* Append n records (buffered in blocks): 0, or -1 with errno set. */
+/*
+ * Append n records (copied; a full block is compressed and written at
+ * once): 0, or -1 with errno set (then abort the writer).
+ */
 int flowfile_write(
     struct flowfile_writer *w, const struct flow *flows, size_t n);
 /*
  * Finish the file: flush the last block, write the header with the given
  * exporter counters (borrowed), fsync and publish it under its final name
- * (written to final_path when not NULL). The writer is freed in every case.
- * Returns 0, or -1 with errno set (the in-progress file is then removed).
+ * (written to final_path when not NULL), never replacing an existing file.
+ * The writer is freed in every case. Returns 0, or -1 with errno set: the
+ * in-progress file is then removed, except when only the final directory
+ * fsync failed (final_path is then set and the file stays published).
  */
 int flowfile_writer_close(struct flowfile_writer *w,
     const struct flowfile_exporter *exp, size_t n_exp, char *final_path,
@@ -144,10 +153,11 @@ int flowfile_open_mem(const void *p, size_t len, const char *name,
 /* The header (owned by the reader). */
 const struct flowfile_header *flowfile_header(const struct flowfile_reader *r);
 /*
- * Read up to max records into out. Returns the number read (0 at the end),
- * or -1 when a block is corrupt or truncated: eb then names the file and the
- * byte offset, the block is skipped, and reading may go on with the next
- * intact block.
+ * Read up to max (>= 1) records into out; a call never crosses a block
+ * boundary. Returns the number read (0 at the end), or -1 when a block is
+ * corrupt or truncated (or the file was damaged past its header): eb then
+ * names the file and the byte offset, the block is skipped, and the next
+ * call goes on with the next intact block.
  */
 ssize_t flowfile_read(
     struct flowfile_reader *r, struct flow *out, size_t max, struct errbuf *eb);

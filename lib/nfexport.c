@@ -281,7 +281,12 @@ nfx_pack(struct nf_encoder *e, const struct flow *flows, size_t n,
 	} else {
 		if (wbuf_patch_u16(&w, 2, (uint16_t)w.off) == -1)
 			goto nospace;
-		/* Options data records are data records too (RFC 7011 3.1). */
+		/*
+		 * All data records, the sampling options record included
+		 * (RFC 7011 3.1; tshark checks this). nfcapd 1.7.1 counts
+		 * flow records only and reports a sequence failure at each
+		 * refresh when sampling is on.
+		 */
 		e->seq +=
 		    (uint32_t)records + (tpl && e->o.sampling > 1 ? 1u : 0u);
 	}

@@ -11,7 +11,7 @@ PKGS=(
 	# run and serve
 	rrdtool rrdcached lighttpd
 	# interop oracles and test tools
-	softflowd nfdump tshark python3 tcpdump
+	softflowd nfdump tshark python3 python3-html5lib tcpdump curl
 	chromium hyperfine
 )
 

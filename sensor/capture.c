@@ -92,7 +92,10 @@ capture_finish_offline(struct capture *c, const char *name, const char *filter,
     const char *perr, struct errbuf *eb)
 {
 	if (c->pcap == NULL) {
-		errbuf_set(eb, "%s: %s", name, perr);
+		if (strncmp(perr, name, strlen(name)) == 0)
+			errbuf_set(eb, "%s", perr); /* libpcap named it */
+		else
+			errbuf_set(eb, "%s: %s", name, perr);
 		capture_close(c);
 		return NULL;
 	}

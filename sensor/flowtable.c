@@ -3,6 +3,9 @@
  * threaded on one least-recently-seen list per timeout class (idle expiry
  * and eviction look at list heads only) and on a creation-order list
  * (active timeout, expire-all). No allocation after flowtable_new().
+ * A packet for a known flow touches only its bucket and entry: the class
+ * lists are "second chance" ordered, an entry seen since it was placed is
+ * moved to the tail when it reaches the head, not on every packet.
  */
 #include "sensor/flowtable.h"
 
@@ -12,18 +15,23 @@
 
 #define NIL UINT32_MAX
 
+/*
+ * 88 bytes. Times are ms after the table's base time (rebased every ~24
+ * days); counters are 32-bit like NetFlow v5's, a flow about to overflow
+ * one is exported and restarted.
+ */
 struct ft_ent {
 	struct pkt_key key;
-	uint32_t hash;
 	uint32_t hnext;        /* hash chain, or free list */
 	uint32_t lprev, lnext; /* class list, least recently seen first */
 	uint32_t aprev, anext; /* creation order, oldest first */
+	uint32_t bytes;
+	uint32_t packets;
+	uint32_t first_ms;
+	uint32_t last_ms;
+	uint32_t pos_ms; /* last_ms when last placed on its class list */
 	uint8_t cls;
 	uint8_t tcp_flags;
-	uint64_t bytes;
-	uint64_t packets;
-	uint64_t first_ms;
-	uint64_t last_ms;
 };
 
 struct ft_list {
@@ -32,7 +40,7 @@ struct ft_list {
 
 struct flowtable {
 	struct ft_ent *pool;
-	uint32_t *buckets;
+	uint32_t *buckets; /* first entry + 1; 0 (calloc) is empty */
 	uint32_t mask;
 	uint32_t max;
 	uint32_t unused; /* pool[unused..max) never used yet */
@@ -40,6 +48,8 @@ struct flowtable {
 	struct ft_list cls[FLOWTABLE_TMO_ACTIVE];
 	struct ft_list age;
 	uint64_t tmo_ms[FLOWTABLE_NTMO];
+	uint64_t base_ms; /* entry times are relative to this */
+	int based;
 	flowtable_expire_fn *cb;
 	void *arg;
 	struct flowtable_stats st;
@@ -96,13 +106,12 @@ flowtable_new(size_t maxflows, const uint32_t *timeouts,
 	}
 	if ((ft = calloc(1, sizeof(*ft))) == NULL)
 		return NULL;
-	for (nb = 16; nb < maxflows * 2; nb <<= 1)
+	for (nb = 16; nb < maxflows; nb <<= 1)
 		;
 	/* calloc: pages of the pool are only touched as flows use them. */
 	if ((ft->pool = calloc(maxflows, sizeof(*ft->pool))) == NULL ||
-	    (ft->buckets = malloc(nb * sizeof(*ft->buckets))) == NULL)
+	    (ft->buckets = calloc(nb, sizeof(*ft->buckets))) == NULL)
 		goto fail;
-	memset(ft->buckets, 0xff, nb * sizeof(*ft->buckets));
 	ft->mask = (uint32_t)(nb - 1);
 	ft->max = (uint32_t)maxflows;
 	ft->freelist = NIL;
@@ -184,13 +193,13 @@ ft_key_to_addr(uint8_t family, const uint8_t *b, struct ft_addr *a)
 }
 
 static void
-ft_to_flow(const struct ft_ent *e, struct flow *f)
+ft_to_flow(const struct flowtable *ft, const struct ft_ent *e, struct flow *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->bytes = e->bytes;
 	f->packets = e->packets;
-	f->first_ms = e->first_ms;
-	f->last_ms = e->last_ms;
+	f->first_ms = ft->base_ms + e->first_ms;
+	f->last_ms = ft->base_ms + e->last_ms;
 	ft_key_to_addr(e->key.family, e->key.src, &f->src);
 	ft_key_to_addr(e->key.family, e->key.dst, &f->dst);
 	f->sampling = 1;
@@ -209,15 +218,19 @@ ft_remove(struct flowtable *ft, uint32_t idx, enum flowtable_why why)
 {
 	struct ft_ent *e = &ft->pool[idx];
 	struct flow f;
-	uint32_t *pp;
+	uint32_t *bp = &ft->buckets[ft_hash(&e->key) & ft->mask], p;
 
-	for (pp = &ft->buckets[e->hash & ft->mask]; *pp != idx;
-	     pp = &ft->pool[*pp].hnext)
-		;
-	*pp = e->hnext;
+	if (*bp - 1 == idx)
+		*bp = e->hnext + 1;
+	else {
+		for (p = *bp - 1; ft->pool[p].hnext != idx;
+		     p = ft->pool[p].hnext)
+			;
+		ft->pool[p].hnext = e->hnext;
+	}
 	LIST_REMOVE(ft, &ft->cls[e->cls], idx, lprev, lnext);
 	LIST_REMOVE(ft, &ft->age, idx, aprev, anext);
-	ft_to_flow(e, &f);
+	ft_to_flow(ft, e, &f);
 	ft->st.expired[why]++;
 	ft->st.active--;
 	e->hnext = ft->freelist;
@@ -245,7 +258,7 @@ ft_class(const struct pkt_info *pi)
 
 /* Whether e's idle or active timeout ran out by now; sets *why. */
 static int
-ft_is_expired(const struct flowtable *ft, const struct ft_ent *e, uint64_t now,
+ft_is_expired(const struct flowtable *ft, const struct ft_ent *e, uint32_t now,
     enum flowtable_why *why)
 {
 	if (now > e->last_ms && now - e->last_ms > ft->tmo_ms[e->cls]) {
@@ -260,15 +273,33 @@ ft_is_expired(const struct flowtable *ft, const struct ft_ent *e, uint64_t now,
 	return 0;
 }
 
+/* Move entry idx, seen since it was placed, to the tail of its list. */
+static void
+ft_requeue(struct flowtable *ft, uint32_t idx)
+{
+	struct ft_ent *e = &ft->pool[idx];
+
+	LIST_REMOVE(ft, &ft->cls[e->cls], idx, lprev, lnext);
+	e->pos_ms = e->last_ms;
+	LIST_APPEND(ft, &ft->cls[e->cls], idx, lprev, lnext);
+}
+
 /* The least recently seen flow over all class lists. */
 static uint32_t
-ft_oldest(const struct flowtable *ft)
+ft_oldest(struct flowtable *ft)
 {
-	uint32_t best = NIL;
-	int i;
+	uint32_t best = NIL, h;
+	int i, n;
 
 	for (i = 0; i < FLOWTABLE_TMO_ACTIVE; i++) {
-		uint32_t h = ft->cls[i].head;
+		/* Give heads seen since they were placed a second chance. */
+		for (n = 0; n < 64 && (h = ft->cls[i].head) != NIL &&
+		     ft->pool[h].last_ms != ft->pool[h].pos_ms;
+		     n++)
+			ft_requeue(ft, h);
+	}
+	for (i = 0; i < FLOWTABLE_TMO_ACTIVE; i++) {
+		h = ft->cls[i].head;
 		if (h != NIL &&
 		    (best == NIL ||
 			ft->pool[h].last_ms < ft->pool[best].last_ms))
@@ -292,23 +323,28 @@ ft_alloc(struct flowtable *ft)
 	return idx;
 }
 
-void
-flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
+static void
+ft_add_hashed(
+    struct flowtable *ft, const struct pkt_info *pi, uint32_t h, uint32_t now)
 {
-	uint32_t h = ft_hash(&pi->key), idx;
+	uint32_t idx;
 	struct ft_ent *e;
-	enum flowtable_why why;
+	enum flowtable_why why = FLOWTABLE_NWHY;
 	uint8_t cls;
 
 	ft->st.packets++;
 	ft->st.bytes += pi->bytes;
-	for (idx = ft->buckets[h & ft->mask]; idx != NIL; idx = e->hnext) {
+	for (idx = ft->buckets[h & ft->mask] - 1; idx != NIL; idx = e->hnext) {
 		e = &ft->pool[idx];
-		if (e->hash == h &&
-		    memcmp(&e->key, &pi->key, sizeof(e->key)) == 0)
+		if (memcmp(&e->key, &pi->key, sizeof(e->key)) == 0)
 			break;
 	}
-	if (idx != NIL && ft_is_expired(ft, e, now, &why)) {
+	if (idx != NIL &&
+	    (e->packets == UINT32_MAX || e->bytes > UINT32_MAX - pi->bytes))
+		why = FLOWTABLE_ACTIVE; /* would overflow: restart */
+	else if (idx != NIL && !ft_is_expired(ft, e, now, &why))
+		why = FLOWTABLE_NWHY;
+	if (idx != NIL && why != FLOWTABLE_NWHY) {
 		ft_remove(ft, idx, why);
 		idx = NIL;
 	}
@@ -316,22 +352,21 @@ flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
 		idx = ft_alloc(ft);
 		e = &ft->pool[idx];
 		e->key = pi->key;
-		e->hash = h;
-		e->hnext = ft->buckets[h & ft->mask];
-		ft->buckets[h & ft->mask] = idx;
+		e->hnext = ft->buckets[h & ft->mask] - 1;
+		ft->buckets[h & ft->mask] = idx + 1;
 		e->cls = ft_class(pi);
 		e->tcp_flags = 0;
 		e->bytes = e->packets = 0;
-		e->first_ms = e->last_ms = now;
+		e->first_ms = e->last_ms = e->pos_ms = now;
 		LIST_APPEND(ft, &ft->cls[e->cls], idx, lprev, lnext);
 		LIST_APPEND(ft, &ft->age, idx, aprev, anext);
 		ft->st.created++;
 		ft->st.active++;
-	} else {
-		cls = ft_class(pi);
+	} else if (e->cls != FLOWTABLE_TMO_TCP_FIN &&
+	    (cls = ft_class(pi)) != e->cls) {
 		LIST_REMOVE(ft, &ft->cls[e->cls], idx, lprev, lnext);
-		if (e->cls != FLOWTABLE_TMO_TCP_FIN)
-			e->cls = cls;
+		e->cls = cls;
+		e->pos_ms = now > e->last_ms ? now : e->last_ms;
 		LIST_APPEND(ft, &ft->cls[e->cls], idx, lprev, lnext);
 	}
 	e->bytes += pi->bytes;
@@ -343,9 +378,90 @@ flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
 		e->first_ms = now;
 }
 
-size_t
-flowtable_expire(struct flowtable *ft, uint64_t now)
+#define FT_REBASE_AT   (1ULL << 31) /* ~24.8 days after the base */
+#define FT_REBASE_KEEP (1ULL << 30) /* how far back the new base goes */
+
+/*
+ * Move the base forward by delta ms (now is ms after the old base). Flows
+ * that started before the new base are exported first: with timeouts
+ * under FT_REBASE_KEEP they have timed out anyway.
+ */
+static void
+ft_rebase(struct flowtable *ft, uint64_t now, uint64_t delta)
 {
+	struct ft_ent *e;
+	uint32_t idx;
+
+	while ((idx = ft->age.head) != NIL && ft->pool[idx].first_ms < delta) {
+		e = &ft->pool[idx];
+		ft_remove(ft, idx,
+		    now - e->last_ms > ft->tmo_ms[e->cls] ? FLOWTABLE_IDLE
+							  : FLOWTABLE_ACTIVE);
+	}
+	for (idx = ft->age.head; idx != NIL; idx = e->anext) {
+		e = &ft->pool[idx];
+		e->first_ms =
+		    e->first_ms > delta ? e->first_ms - (uint32_t)delta : 0;
+		e->last_ms =
+		    e->last_ms > delta ? e->last_ms - (uint32_t)delta : 0;
+		e->pos_ms = e->pos_ms > delta ? e->pos_ms - (uint32_t)delta : 0;
+	}
+	ft->base_ms += delta;
+}
+
+/* now_ms relative to the base (earlier times count as the base). */
+static uint32_t
+ft_rel(struct flowtable *ft, uint64_t now_ms)
+{
+	if (!ft->based) {
+		ft->base_ms = now_ms;
+		ft->based = 1;
+	}
+	if (now_ms < ft->base_ms)
+		return 0;
+	if (now_ms - ft->base_ms >= FT_REBASE_AT)
+		ft_rebase(ft, now_ms - ft->base_ms,
+		    now_ms - ft->base_ms - FT_REBASE_KEEP);
+	return (uint32_t)(now_ms - ft->base_ms);
+}
+
+void
+flowtable_add(struct flowtable *ft, const struct pkt_info *pi, uint64_t now)
+{
+	ft_add_hashed(ft, pi, ft_hash(&pi->key), ft_rel(ft, now));
+}
+
+void
+flowtable_add_batch(struct flowtable *ft, const struct pkt_info *pi,
+    const uint64_t *now, size_t n)
+{
+	uint32_t h[FLOWTABLE_BATCH], idx;
+	size_t i;
+
+	while (n > 0) {
+		size_t k = n < FLOWTABLE_BATCH ? n : FLOWTABLE_BATCH;
+		/* Overlap the cache misses: buckets, then entries. */
+		for (i = 0; i < k; i++) {
+			h[i] = ft_hash(&pi[i].key);
+			__builtin_prefetch(&ft->buckets[h[i] & ft->mask]);
+		}
+		for (i = 0; i < k; i++) {
+			idx = ft->buckets[h[i] & ft->mask] - 1;
+			if (idx != NIL)
+				__builtin_prefetch(&ft->pool[idx]);
+		}
+		for (i = 0; i < k; i++)
+			ft_add_hashed(ft, &pi[i], h[i], ft_rel(ft, now[i]));
+		pi += k;
+		now += k;
+		n -= k;
+	}
+}
+
+size_t
+flowtable_expire(struct flowtable *ft, uint64_t now_ms)
+{
+	uint32_t now = ft_rel(ft, now_ms);
 	enum flowtable_why why;
 	size_t n = 0;
 	uint32_t h;
@@ -353,9 +469,13 @@ flowtable_expire(struct flowtable *ft, uint64_t now)
 
 	for (i = 0; i < FLOWTABLE_TMO_ACTIVE; i++)
 		while ((h = ft->cls[i].head) != NIL &&
-		    ft_is_expired(ft, &ft->pool[h], now, &why)) {
-			ft_remove(ft, h, why);
-			n++;
+		    now > ft->pool[h].pos_ms &&
+		    now - ft->pool[h].pos_ms > ft->tmo_ms[i]) {
+			if (ft_is_expired(ft, &ft->pool[h], now, &why)) {
+				ft_remove(ft, h, why);
+				n++;
+			} else
+				ft_requeue(ft, h); /* seen since: later */
 		}
 	while ((h = ft->age.head) != NIL &&
 	    ft_is_expired(ft, &ft->pool[h], now, &why)) {
@@ -384,7 +504,7 @@ flowtable_walk(struct flowtable *ft, flowtable_visit_fn *fn, void *arg)
 	uint32_t idx;
 
 	for (idx = ft->age.head; idx != NIL; idx = ft->pool[idx].anext) {
-		ft_to_flow(&ft->pool[idx], &f);
+		ft_to_flow(ft, &ft->pool[idx], &f);
 		fn(arg, &f);
 	}
 }

@@ -63,7 +63,9 @@ typedef void flowtable_expire_fn(
 
 /*
  * A table for at most maxflows flows (>= 1), all memory allocated now.
- * timeouts[] gives seconds per enum flowtable_tmo (NULL: the defaults).
+ * timeouts[] gives seconds per enum flowtable_tmo (NULL: the defaults);
+ * keep them under 12 days. Counters are 32-bit per flow: a flow about to
+ * overflow one is exported (FLOWTABLE_ACTIVE) and restarted.
  * Returns NULL with errno set.
  */
 struct flowtable *flowtable_new(size_t maxflows, const uint32_t *timeouts,
@@ -84,6 +86,14 @@ const char *flowtable_why_name(enum flowtable_why w);
  */
 void flowtable_add(
     struct flowtable *ft, const struct pkt_info *pi, uint64_t now_ms);
+
+/*
+ * The same for n packets in order (pi[i] seen at now[i]), prefetching the
+ * table memory of a batch of FLOWTABLE_BATCH packets at a time.
+ */
+#define FLOWTABLE_BATCH 32
+void flowtable_add_batch(struct flowtable *ft, const struct pkt_info *pi,
+    const uint64_t *now, size_t n);
 
 /* Expire every flow whose idle or active timeout ran out by now_ms.
  * Returns the number expired. */

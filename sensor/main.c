@@ -28,8 +28,10 @@ struct sensor {
 	struct meter *m;
 	struct export *x;
 	struct capture *cap;
+	struct capture *files[OPTS_MAX_FILES]; /* -r: opened before the drop */
 	struct ctl *ctl;
 	int shutdown;
+	int errors; /* -r: files that could not be read to the end */
 };
 
 static void
@@ -89,6 +91,24 @@ sensor_print_stats(struct sensor *s, FILE *fp)
 		    (unsigned long long)ifdrop);
 }
 
+/* SIGUSR1: the statistics into the log, one line. */
+static void
+sensor_log_stats(struct sensor *s)
+{
+	char *buf = NULL, *p;
+	size_t len = 0;
+	FILE *fp;
+
+	if ((fp = open_memstream(&buf, &len)) == NULL)
+		return;
+	sensor_print_stats(s, fp);
+	fclose(fp);
+	for (p = buf; (p = strchr(p, '\n')) != NULL; p++)
+		*p = p[1] == '\0' ? '\0' : ',';
+	log_info("stats: %s", buf);
+	free(buf);
+}
+
 static void
 sensor_ctl(struct sensor *s)
 {
@@ -144,20 +164,21 @@ sensor_files(struct sensor *s, const sigset_t *orig)
 	int i, rc;
 
 	for (i = 0; i < s->o.nfiles && !daemon_quit && !s->shutdown; i++) {
-		s->cap = capture_open_file(s->o.files[i], s->o.filter, &eb);
-		if (s->cap == NULL)
-			fatalx("%s", eb.msg);
-		if (!pkt_linktype_supported(capture_linktype(s->cap)))
-			fatalx("%s: unsupported link type %d", s->o.files[i],
-			    capture_linktype(s->cap));
+		s->cap = s->files[i];
+		s->files[i] = NULL;
 		meter_set_linktype(s->m, capture_linktype(s->cap));
 		while (!daemon_quit && !s->shutdown) {
 			rc = capture_dispatch(
 			    s->cap, 4096, meter_packet, s->m, &eb);
+			meter_flush(s->m);
 			if (rc == -2)
 				break;
-			if (rc == -1)
-				fatalx("%s: %s", s->o.files[i], eb.msg);
+			if (rc == -1) {
+				/* Keep what was read; go on with the next. */
+				log_warnx("%s: %s", s->o.files[i], eb.msg);
+				s->errors++;
+				break;
+			}
 			sensor_wait(s, 0, orig);
 		}
 		capture_close(s->cap);
@@ -175,6 +196,7 @@ sensor_live(struct sensor *s, const sigset_t *orig)
 		sensor_wait(s, 500, orig);
 		if (capture_dispatch(s->cap, -1, meter_packet, s->m, &eb) == -1)
 			log_warnx("%s: %s", s->o.iface, eb.msg);
+		meter_flush(s->m);
 		if ((now = wall_ms()) >= last_tick + 1000) {
 			meter_tick(s->m, now);
 			export_flush(s->x, meter_now(s->m));
@@ -182,7 +204,7 @@ sensor_live(struct sensor *s, const sigset_t *orig)
 		}
 		if (daemon_usr1) {
 			daemon_usr1 = 0;
-			sensor_print_stats(s, stderr);
+			sensor_log_stats(s);
 		}
 	}
 }
@@ -206,7 +228,7 @@ main(int argc, char **argv)
 	struct errbuf eb;
 	sigset_t orig;
 	cfg_t *cfg;
-	int live;
+	int live, i;
 
 	memset(&s, 0, sizeof(s));
 	opts_defaults(&s.o);
@@ -261,6 +283,14 @@ main(int argc, char **argv)
 			    capture_linktype(s.cap));
 		meter_set_linktype(s.m, capture_linktype(s.cap));
 	}
+	for (i = 0; i < s.o.nfiles; i++) {
+		s.files[i] = capture_open_file(s.o.files[i], s.o.filter, &eb);
+		if (s.files[i] == NULL)
+			fatalx("%s", eb.msg);
+		if (!pkt_linktype_supported(capture_linktype(s.files[i])))
+			fatalx("%s: unsupported link type %d", s.o.files[i],
+			    capture_linktype(s.files[i]));
+	}
 	if (s.o.ctlsock != NULL && *s.o.ctlsock != '\0' &&
 	    strcmp(s.o.ctlsock, "none") != 0 &&
 	    (s.ctl = ctl_open(s.o.ctlsock, &eb)) == NULL)
@@ -297,6 +327,8 @@ main(int argc, char **argv)
 	capture_close(s.cap);
 	export_free(s.x);
 	meter_free(s.m);
+	for (i = 0; i < s.o.nfiles; i++)
+		capture_close(s.files[i]);
 	conf_free(cfg);
-	return 0;
+	return s.errors ? 1 : 0;
 }

@@ -22,7 +22,18 @@ struct meter {
 	uint64_t first; /* the first packet's time */
 	uint64_t last_sweep;
 	struct meter_stats st;
+	/* Parsed packets not yet in the table (see meter_flush()). */
+	struct pkt_info batch[FLOWTABLE_BATCH];
+	uint64_t batch_ts[FLOWTABLE_BATCH];
+	size_t nbatch;
 };
+
+void
+meter_flush(struct meter *m)
+{
+	flowtable_add_batch(m->ft, m->batch, m->batch_ts, m->nbatch);
+	m->nbatch = 0;
+}
 
 void
 meter_defaults(struct meter_opts *o)
@@ -87,7 +98,7 @@ void
 meter_packet(void *arg, const struct capture_pkt *pkt)
 {
 	struct meter *m = arg;
-	struct pkt_info pi;
+	struct pkt_info *pi;
 	enum pkt_result r;
 
 	if (m->st.frames++ == 0)
@@ -95,6 +106,7 @@ meter_packet(void *arg, const struct capture_pkt *pkt)
 	if (pkt->ts_ms > m->now)
 		m->now = pkt->ts_ms;
 	if (m->now >= m->last_sweep + 1000) {
+		meter_flush(m);
 		flowtable_expire(m->ft, m->now);
 		m->last_sweep = m->now;
 	}
@@ -104,12 +116,15 @@ meter_packet(void *arg, const struct capture_pkt *pkt)
 		return;
 	}
 	m->skip = m->sampling - 1;
-	r = pkt_parse(m->linktype, pkt->data, pkt->caplen, pkt->wirelen, &pi);
+	pi = &m->batch[m->nbatch];
+	r = pkt_parse(m->linktype, pkt->data, pkt->caplen, pkt->wirelen, pi);
 	m->st.result[r]++;
 	if (r != PKT_OK)
 		return;
-	m->st.ip_bytes += pi.bytes;
-	flowtable_add(m->ft, &pi, pkt->ts_ms);
+	m->st.ip_bytes += pi->bytes;
+	m->batch_ts[m->nbatch++] = pkt->ts_ms;
+	if (m->nbatch == FLOWTABLE_BATCH)
+		meter_flush(m);
 }
 
 void
@@ -117,6 +132,7 @@ meter_tick(struct meter *m, uint64_t now_ms)
 {
 	if (now_ms > m->now)
 		m->now = now_ms;
+	meter_flush(m);
 	flowtable_expire(m->ft, m->now);
 	m->last_sweep = m->now;
 }
@@ -124,6 +140,7 @@ meter_tick(struct meter *m, uint64_t now_ms)
 size_t
 meter_expire_all(struct meter *m)
 {
+	meter_flush(m);
 	return flowtable_expire_all(m->ft);
 }
 
@@ -140,14 +157,15 @@ meter_now(const struct meter *m)
 }
 
 void
-meter_get_stats(const struct meter *m, struct meter_stats *st)
+meter_get_stats(struct meter *m, struct meter_stats *st)
 {
+	meter_flush(m);
 	*st = m->st;
 	flowtable_get_stats(m->ft, &st->ft);
 }
 
 void
-meter_print_stats(const struct meter *m, FILE *fp)
+meter_print_stats(struct meter *m, FILE *fp)
 {
 	struct meter_stats st;
 	uint64_t expired = 0;
@@ -189,5 +207,6 @@ meter_print_flow(void *arg, const struct flow *f)
 void
 meter_print_flows(struct meter *m, FILE *fp)
 {
+	meter_flush(m);
 	flowtable_walk(m->ft, meter_print_flow, fp);
 }

@@ -43,8 +43,14 @@ void meter_free(struct meter *m);
 
 /* Set the link type of the frames that follow. */
 void meter_set_linktype(struct meter *m, int linktype);
-/* Account one frame (a capture_fn). Time advances with its timestamp. */
+/*
+ * Account one frame (a capture_fn). Time advances with its timestamp.
+ * Parsed packets are held in a small batch and enter the flow table
+ * together; every other meter_ call flushes the batch first, and the
+ * caller calls meter_flush() after each capture_dispatch().
+ */
 void meter_packet(void *m, const struct capture_pkt *pkt);
+void meter_flush(struct meter *m);
 /* Expire flows that timed out by now_ms (live mode, when idle). */
 void meter_tick(struct meter *m, uint64_t now_ms);
 /* Expire every flow. Returns the count. */
@@ -54,9 +60,9 @@ uint64_t meter_now(const struct meter *m);
 /* The time of the first frame seen (0 before any). */
 uint64_t meter_first(const struct meter *m);
 
-void meter_get_stats(const struct meter *m, struct meter_stats *st);
+void meter_get_stats(struct meter *m, struct meter_stats *st);
 /* Print the statistics as "name value" lines. */
-void meter_print_stats(const struct meter *m, FILE *fp);
+void meter_print_stats(struct meter *m, FILE *fp);
 /* Print one line per active flow. */
 void meter_print_flows(struct meter *m, FILE *fp);
 

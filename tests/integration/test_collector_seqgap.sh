@@ -22,7 +22,15 @@ for v in $VERSIONS; do
 	eval "want=\$skipped_$v wantpk=\$skippk_$v"
 	[ "$wantpk" = 4 ] || fail "v$v: sender skipped $wantpk packets"
 	lost=$(stat_field exporter lost_flows "version=$v ")
-	[ "$lost" = "$want" ] || fail "v$v: lost_flows $lost, want $want"
+	if [ "$v" = 9 ]; then
+		# v9 loses packets; flows are estimated by the stream's average
+		# (here 20 a packet, 18 in the first, which carries templates):
+		# within one flow per gap of the truth.
+		d=$((lost - want))
+		[ "${d#-}" -le 3 ] || fail "v9: lost_flows $lost, want $want +- 3"
+	else
+		[ "$lost" = "$want" ] || fail "v$v: lost_flows $lost, want $want"
+	fi
 	resets=$(stat_field exporter resets "version=$v ")
 	[ "$resets" = 0 ] || fail "v$v: resets $resets"
 	if [ "$v" = 9 ]; then
@@ -44,7 +52,7 @@ stop_collector
 # The file header carries the same counts.
 "$DUMP" --stats "$OUT" >"$T/hdr"
 for v in $VERSIONS; do
-	eval "want=\$skipped_$v"
+	want=$(stat_field exporter lost_flows "version=$v ")
 	grep -q "version $v domain $v .* lost_flows $want " "$T/hdr" ||
 		fail "v$v: header lost_flows differs: $(grep "version $v " "$T/hdr")"
 done

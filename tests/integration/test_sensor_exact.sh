@@ -5,7 +5,8 @@
 # decoder) and to nfcapd at once. Checks: per 5-tuple the flows sum to
 # exactly the IP packets and bytes an independent reader counts; nfdump's
 # records equal ours one for one; tshark decodes every export datagram
-# without a malformed-packet warning.
+# without a malformed-packet warning. The IPFIX run reads the mixed capture
+# as pcapng.
 . "$FT_SRCDIR/tests/integration/sensor_lib.sh"
 
 VERSIONS=${SENSOR_TEST_VERSIONS:-5 9 10}
@@ -13,6 +14,7 @@ VERSIONS=${SENSOR_TEST_VERSIONS:-5 9 10}
 $GEN mixed "$TMP/mixed.pcap"
 $GEN links "$TMP"
 FILES=("$TMP/mixed.pcap" "$TMP"/link_*.pcap)
+editcap -F pcapng "$TMP/mixed.pcap" "$TMP/mixed.pcapng"
 $COUNT "${FILES[@]}" >"$TMP/oracle"
 printf 'sensor {\n\tuser = ""\n}\n' >"$TMP/sensor.conf"
 want_pk=$(awk '{s += $6} END {print s}' "$TMP/oracle")
@@ -24,6 +26,9 @@ for v in $VERSIONS; do
 	start_nfcapd "$d"
 	args=()
 	for f in "${FILES[@]}"; do
+		if [ "$v" = 10 ] && [ "$f" = "$TMP/mixed.pcap" ]; then
+			f=$TMP/mixed.pcapng
+		fi
 		args+=(-r "$f")
 	done
 	"$SENSOR" -f "$TMP/sensor.conf" "${args[@]}" -v "$v" \
@@ -67,4 +72,20 @@ for v in $VERSIONS; do
 	[ "$got" = "$n" ] || fail "v$v: tshark decoded $got of $n datagrams"
 	echo "v$v: ok ($n datagrams)"
 done
+# A capture cut short mid-record: what was read is exported, the file is
+# named, the exit status says so.
+d=$TMP/cut
+head -c 50000 "$TMP/mixed.pcap" >"$TMP/cut.pcap"
+start_sink "$d"
+rc=0
+"$SENSOR" -f "$TMP/sensor.conf" -r "$TMP/cut.pcap" -r "$TMP/link_sll.pcap" \
+    -n "127.0.0.1:$SINK_PORT" 2>"$d/sensor.log" || rc=$?
+[ "$rc" = 1 ] || fail "cut capture: exit $rc"
+grep -q "cut.pcap: " "$d/sensor.log" || fail "cut capture not named: $(cat "$d/sensor.log")"
+n=$(stat_of "$d/sensor.log" datagrams)
+NFC_PID=
+stop_after "$n" "$d"
+grep -q '^10\.9\.0\.1 ' "$d/flows" || fail "the file after the cut one was not read"
+[ "$(awk '{p += $6} END {print p}' "$d/flows")" = \
+    "$(stat_of "$d/sensor.log" packets)" ] || fail "cut capture: packets lost"
 echo PASS

@@ -6,7 +6,8 @@
                                    ARP, Ethernet padding
   pcapgen.py links OUTDIR          one small file per odd link type
                                    (SLL, SLL2, raw, null, loop, ipv4, ipv6)
-  pcapgen.py bench OUT.pcap N F    N packets over F flows (Ethernet)
+  pcapgen.py bench OUT.pcap N F    N packets over F flows (Ethernet,
+                                   captured with a 96-byte snaplen)
   pcapgen.py flood OUT.pcap N      N packets, every one a new flow
 
 Only struct and a fixed LCG: the same arguments give the same bytes.
@@ -23,7 +24,7 @@ class Lcg:
 
     def next(self, n):
         self.s = (self.s * 1103515245 + 12345) & 0x7fffffff
-        return self.s % n
+        return (self.s >> 8) % n
 
 
 class Writer:
@@ -252,8 +253,8 @@ def links(outdir):
         w.close()
 
 
-def bench(path, n, nflows, flood=False):
-    w = Writer(path, 1)
+def bench(path, n, nflows, flood=False, snaplen=96):
+    w = Writer(path, 1, snaplen)
     r = Lcg(42)
     t = T0 * 1000000
     hdr = b'\x02\x00\x00\x00\x00\x02\x02\x00\x00\x00\x00\x01\x08\x00'
@@ -278,7 +279,7 @@ def bench(path, n, nflows, flood=False):
         if len(fr) < 60:
             fr += b'\0' * (60 - len(fr))
         t += 1 + r.next(20)
-        w.frame(t, fr)
+        w.frame(t, fr, min(len(fr), snaplen))
     w.close()
 
 

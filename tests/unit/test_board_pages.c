@@ -157,11 +157,13 @@ t_golden(const char *got_path, const char *name)
 static void
 t_validate(const char *files)
 {
-	char cmd[4096];
+	char cmd[8192];
+	int n;
 
-	snprintf(cmd, sizeof(cmd),
+	n = snprintf(cmd, sizeof(cmd),
 	    "/usr/bin/python3 %s/tests/data/board/validate_html.py %s",
 	    getenv("FT_SRCDIR"), files);
+	assert_true(n > 0 && (size_t)n < sizeof(cmd));
 	assert_int_equal(system(cmd), 0);
 }
 

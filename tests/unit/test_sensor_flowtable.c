@@ -119,6 +119,27 @@ test_sensor_flowtable_idle_per_protocol(void **state)
 }
 
 static void
+test_sensor_flowtable_second_chance(void **state)
+{
+	struct sink s = { 0 };
+	struct flowtable *ft = flowtable_new(16, tmo, sink_cb, &s);
+	struct pkt_info a = mkpkt(17, 1, 1, 0), b = mkpkt(17, 2, 2, 0);
+
+	(void)state;
+	flowtable_add(ft, &a, 0);
+	flowtable_add(ft, &b, 1000);
+	flowtable_add(ft, &a, 20000); /* a stays at the head, refreshed */
+	assert_int_equal(flowtable_expire(ft, 30001), 0);
+	assert_int_equal(flowtable_expire(ft, 31001), 1);
+	assert_int_equal(s.f[0].sport, 2);
+	assert_int_equal(flowtable_expire(ft, 50000), 0);
+	assert_int_equal(flowtable_expire(ft, 50001), 1);
+	assert_int_equal(s.f[1].sport, 1);
+	assert_int_equal(s.f[1].packets, 2);
+	flowtable_free(ft);
+}
+
+static void
 test_sensor_flowtable_fin_rst(void **state)
 {
 	struct sink s = { 0 };
@@ -208,6 +229,54 @@ test_sensor_flowtable_eviction_order(void **state)
 }
 
 static void
+test_sensor_flowtable_overflow_and_long_runs(void **state)
+{
+	static const uint32_t week[FLOWTABLE_NTMO] = { 604800, 604800, 604800,
+		604800, 604800, 604800 };
+	struct sink s = { 0 };
+	struct flowtable *ft = flowtable_new(16, week, sink_cb, &s);
+	struct pkt_info a = mkpkt(17, 1, 1, 0), b = mkpkt(17, 2, 2, 0);
+	uint64_t t0 = 1767225600000ULL, day = 86400000ULL;
+
+	(void)state;
+	/* Byte counter overflow: exported and restarted, nothing lost. */
+	a.bytes = 2000000000;
+	flowtable_add(ft, &a, t0);
+	flowtable_add(ft, &a, t0 + 1);
+	flowtable_add(ft, &a, t0 + 2); /* would pass 2^32 */
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.why[0], FLOWTABLE_ACTIVE);
+	assert_int_equal(s.f[0].bytes, 4000000000ULL);
+	assert_int_equal(s.f[0].packets, 2);
+	flowtable_expire_all(ft);
+	assert_int_equal(s.f[1].bytes, 2000000000ULL);
+	assert_int_equal(s.f[1].first_ms, t0 + 2);
+
+	/* Thirty days on: times stay exact across the rebase, and a flow
+	 * that timed out long ago is exported with its own times. */
+	s.n = 0;
+	a.bytes = b.bytes = 100;
+	flowtable_add(ft, &a, t0 + 1000);
+	flowtable_add(ft, &b, t0 + 20 * day);
+	flowtable_add(ft, &b, t0 + 30 * day);
+	assert_int_equal(s.n, 2); /* a, then the first b, timed out */
+	assert_int_equal(s.f[0].first_ms, t0 + 1000);
+	assert_int_equal(s.f[0].last_ms, t0 + 1000);
+	assert_int_equal(s.f[1].first_ms, t0 + 20 * day);
+	flowtable_add(ft, &b, t0 + 30 * day + 5);
+	flowtable_expire_all(ft);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.f[2].first_ms, t0 + 30 * day);
+	assert_int_equal(s.f[2].last_ms, t0 + 30 * day + 5);
+	assert_int_equal(s.f[2].packets, 2);
+	/* A packet older than everything seen counts at the base time. */
+	flowtable_add(ft, &a, t0);
+	flowtable_expire_all(ft);
+	assert_int_equal(s.f[3].packets, 1);
+	flowtable_free(ft);
+}
+
+static void
 walk_cb(void *arg, const struct flow *f)
 {
 	(*(uint64_t *)arg) += f->packets;
@@ -240,9 +309,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sensor_flowtable_counts),
 		cmocka_unit_test(test_sensor_flowtable_idle_per_protocol),
+		cmocka_unit_test(test_sensor_flowtable_second_chance),
 		cmocka_unit_test(test_sensor_flowtable_fin_rst),
 		cmocka_unit_test(test_sensor_flowtable_active_and_restart),
 		cmocka_unit_test(test_sensor_flowtable_eviction_order),
+		cmocka_unit_test(test_sensor_flowtable_overflow_and_long_runs),
 		cmocka_unit_test(test_sensor_flowtable_walk_and_names),
 	};
 	return cmocka_run_group_tests_name(

@@ -1,0 +1,209 @@
+#!/usr/bin/env bash
+# Collector vs nfcapd, side by side in the same run, on loopback, with the
+# deterministic sender bench/ft-nfsend (built with the project):
+#   1. the sender's own limit (flows/s with no pacing);
+#   2. per version (v5, v9, IPFIX) and per collector, the highest paced rate
+#      received with zero loss over TRIAL seconds (binary search between
+#      LO and the sender's limit; "sender limit" when never lossy);
+#   3. CPU seconds per million flows at RATE flows/s (utime+stime from
+#      /proc/PID/stat over the run) with compression on (ours: zstd 1;
+#      nfcapd: -z LZO; ours also without compression), and peak memory
+#      (VmHWM).
+# Each measurement is the median of RUNS runs. Bounded: a few minutes.
+# Usage: bench/collector.sh [BUILD_DIR]   (default build/release)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=${1:-$top/build/release}
+COLLECTOR=$B/collector/flowtally-collector
+SEND=$B/bench/ft-nfsend
+TRIAL=${TRIAL:-3}
+RATE=${RATE:-100000}
+CPU_FLOWS=${CPU_FLOWS:-300000}
+RUNS=${RUNS:-3}
+SEARCH_RUNS=${SEARCH_RUNS:-1}
+STEPS=${STEPS:-4}
+# Both collectors get the same socket buffer, small enough that a trial
+# measures sustained throughput rather than buffering.
+RCVBUF=${RCVBUF:-4194304}
+LO=${LO:-100000}
+VERSIONS=${VERSIONS:-"5 9 10"}
+PY=/usr/bin/python3
+TCK=$(getconf CLK_TCK)
+
+[ -x "$COLLECTOR" ] && [ -x "$SEND" ] || {
+	echo "build first: scripts/build.sh" >&2
+	exit 1
+}
+T=$(mktemp -d /tmp/ft-bench-coll.XXXXXX)
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+free_port() {
+	$PY -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	while ! "$@" 2>/dev/null; do
+		[ $SECONDS -lt $deadline ] || return 1
+		sleep 0.05
+	done
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hwm_kb() { awk '$1 == "VmHWM:" { print $2 }' "/proc/$1/status"; }
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+field() { echo "$1" | sed "s/.* $2=\([0-9.]*\).*/\1/"; }
+
+# --- collectors: start, count flows received, stop -------------------------
+start_ours() { # [compress]
+	mkdir -p "$T/st"
+	cat >"$T/c.conf" <<CONF
+collector {
+	state_dir = "$T/st"
+	pidfile = ""
+	compress = "${1:-zstd}"
+	zstd_level = 1
+	rcvbuf = $RCVBUF
+}
+CONF
+	rm -rf "$T/out" "$T/st/stats"
+	"$COLLECTOR" -d -f "$T/c.conf" -l 127.0.0.1:0 -w "$T/out" >"$T/ours.log" 2>&1 &
+	CPID=$!
+	PIDS+=("$CPID")
+	wait_for 10 test -s "$T/st/stats"
+	CPORT=$(awk '$1 == "listen" { for (i = 2; i <= NF; i++) if ($i ~ /^port=/) { sub("port=", "", $i); print $i; exit } }' "$T/st/stats")
+}
+ours_flows() {
+	rm -f "$T/st/stats"
+	kill -USR1 "$CPID"
+	wait_for 10 test -s "$T/st/stats"
+	awk '$1 == "collector" { for (i = 2; i <= NF; i++) if ($i ~ /^flows=/) { sub("flows=", "", $i); print $i } }' "$T/st/stats"
+}
+# Wait until the count stops moving (the queue is drained).
+ours_settle() {
+	local a b
+	a=$(ours_flows)
+	while sleep 0.3; b=$(ours_flows); [ "$a" != "$b" ]; do a=$b; done
+	echo "$b"
+}
+start_nfcapd() {
+	rm -rf "$T/nf"
+	mkdir -p "$T/nf"
+	CPORT=$(free_port)
+	nfcapd -b 127.0.0.1 -p "$CPORT" -w "$T/nf" -t 60 -z -B "$RCVBUF" \
+	    >"$T/nf.log" 2>&1 &
+	CPID=$!
+	PIDS+=("$CPID")
+	wait_for 10 grep -q Startup "$T/nf.log"
+}
+# nfcapd prints its totals at exit: "Ident: 'none' Flows: N, ..."
+stop_nfcapd_flows() {
+	sleep 0.5
+	kill -TERM "$CPID"
+	wait "$CPID" 2>/dev/null || true
+	sed -n "s/.*Flows: \([0-9]*\),.*/\1/p" "$T/nf.log" | tail -1
+}
+stop_ours() {
+	kill -TERM "$CPID"
+	wait "$CPID" 2>/dev/null || true
+}
+
+# --- one trial: send at rate for TRIAL s, return the flows lost --------------
+trial() { # who version rate
+	local who=$1 v=$2 r=$3 out sent got before=0
+	local count=$((r * TRIAL))
+	if [ "$who" = ours ]; then
+		start_ours
+	else
+		start_nfcapd
+	fi
+	out=$("$SEND" -v "$v" -c "$count" -r "$r" -s 7 "127.0.0.1:$CPORT")
+	sent=$(field "$out" flows)
+	if [ "$who" = ours ]; then
+		got=$(ours_settle)
+		stop_ours
+	else
+		got=$(stop_nfcapd_flows)
+	fi
+	echo $((sent - got))
+}
+
+# highest zero-loss rate by binary search over [LO, limit]
+search() { # who version limit
+	local who=$1 v=$2 hi=$3 lo=$LO mid i lost
+	lost=$(trial "$who" "$v" "$hi")
+	if [ "$lost" = 0 ]; then
+		echo "$hi limit"
+		return
+	fi
+	lost=$(trial "$who" "$v" "$lo")
+	if [ "$lost" != 0 ]; then
+		echo "<$lo lossy"
+		return
+	fi
+	for ((i = 0; i < STEPS; i++)); do
+		mid=$(((lo + hi) / 2))
+		lost=$(trial "$who" "$v" "$mid")
+		if [ "$lost" = 0 ]; then lo=$mid; else hi=$mid; fi
+	done
+	echo "$lo search"
+}
+
+# CPU seconds per million flows and peak memory at RATE
+cpu_run() { # who version
+	local who=$1 v=$2 t0 t1 out
+	case $who in
+	ours) start_ours ;;
+	ours-none) start_ours none ;;
+	*) start_nfcapd ;;
+	esac
+	t0=$(cpu_ticks "$CPID")
+	out=$("$SEND" -v "$v" -c "$CPU_FLOWS" -r "$RATE" -s 9 "127.0.0.1:$CPORT")
+	if [ "$who" != nfcapd ]; then ours_settle >/dev/null; else sleep 0.5; fi
+	t1=$(cpu_ticks "$CPID")
+	hwm=$(hwm_kb "$CPID")
+	if [ "$who" != nfcapd ]; then stop_ours; else stop_nfcapd_flows >/dev/null; fi
+	awk -v d=$((t1 - t0)) -v tck="$TCK" -v n="$CPU_FLOWS" -v h="$hwm" \
+	    'BEGIN { printf "%.3f %d\n", d / tck / (n / 1e6), h }'
+}
+
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs"
+echo "trial ${TRIAL}s, rcvbuf ${RCVBUF}, ${RUNS} runs (median), CPU at ${RATE} flows/s over ${CPU_FLOWS} flows"
+for v in $VERSIONS; do
+	lims=()
+	for ((k = 0; k < RUNS; k++)); do
+		# the sender's limit: unpaced, into our collector
+		start_ours
+		out=$("$SEND" -v "$v" -c 2000000 -s 7 "127.0.0.1:$CPORT")
+		stop_ours
+		lims+=("$(awk -v f="$(field "$out" flows)" -v s="$(field "$out" seconds)" 'BEGIN { printf "%d", f / s }')")
+	done
+	limit=$(printf '%s\n' "${lims[@]}" | median)
+	echo "v$v sender limit: $limit flows/s"
+	for who in ours nfcapd; do
+		rates=()
+		kinds=()
+		for ((k = 0; k < SEARCH_RUNS; k++)); do
+			read -r rr kind <<<"$(search "$who" "$v" "$limit")"
+			rates+=("${rr#<}")
+			kinds+=("$kind")
+		done
+		zr=$(printf '%s\n' "${rates[@]}" | median)
+		echo "v$v $who: zero-loss ${zr} flows/s (${kinds[*]})"
+	done
+	for who in ours ours-none nfcapd; do
+		cpus=()
+		hwms=()
+		for ((k = 0; k < RUNS; k++)); do
+			read -r c h <<<"$(cpu_run "$who" "$v")"
+			cpus+=("$c")
+			hwms+=("$h")
+		done
+		echo "v$v $who: cpu $(printf '%s\n' "${cpus[@]}" | median) s/Mflow (runs: ${cpus[*]}), VmHWM $(printf '%s\n' "${hwms[@]}" | median) kB"
+	done
+done
