@@ -67,7 +67,11 @@ run() {
 		    >/dev/null 2>&1
 	fi
 	t1=$(date +%s.%N)
-	echo "$(echo "$t1 - $t0" | bc -l) $(tail -1 "$W/time")" >>"$W/$name.$4"
+	echo "$(calc "%.3f" "$t1 - $t0") $(tail -1 "$W/time")" >>"$W/$name.$4"
+}
+
+calc() { # FORMAT EXPRESSION
+	awk "BEGIN { printf \"$1\", $2 }"
 }
 
 median() { # FILE COLUMN
@@ -123,9 +127,9 @@ for p in ours softflowd; do
 	eval "${p}_dcpu=$(cpu_median "$W/$p.def")"
 	eval "${p}_drss=$(median "$W/$p.def" 4)"
 done
-rate() { echo "$PACKETS / $1 / 1000000" | bc -l | xargs printf '%.2f'; }
-ratio() { echo "$1 / $2" | bc -l | xargs printf '%.1f'; }
-mb() { echo "$1 / 1024" | bc -l | xargs printf '%.1f'; }
+rate() { calc %.2f "$PACKETS / $1 / 1000000"; }
+ratio() { calc %.1f "$1 / $2"; }
+mb() { calc %.1f "$1 / 1024"; }
 cat <<MD
 ## Sensor vs softflowd
 
@@ -141,7 +145,7 @@ Ethernet, 96-byte snaplen (\`tests/sensor/pcapgen.py bench\`), read with
 | packets/s (wall) | $(rate "$ours_wall") M | $(rate "$softflowd_wall") M | $(ratio "$softflowd_wall" "$ours_wall")x |
 | packets per CPU-second | $(rate "$ours_cpu") M | $(rate "$softflowd_cpu") M | $(ratio "$softflowd_cpu" "$ours_cpu")x |
 | CPU seconds | $ours_cpu | $softflowd_cpu | |
-| peak memory (max RSS) | $(mb "$ours_rss") MB | $(mb "$softflowd_rss") MB | $(echo "$ours_rss / $softflowd_rss" | bc -l | xargs printf '%.2f') |
+| peak memory (max RSS) | $(mb "$ours_rss") MB | $(mb "$softflowd_rss") MB | $(calc %.2f "$ours_rss / $softflowd_rss") |
 | 5-tuples with exact bytes | $ex_ours % | $ex_sf % | |
 
 The same with each program's default table size (ours 65536 flows,
@@ -151,7 +155,7 @@ softflowd 8192, which must expire flows early here):
 |---|---|---|---|
 | packets/s (wall) | $(rate "$ours_dwall") M | $(rate "$softflowd_dwall") M | $(ratio "$softflowd_dwall" "$ours_dwall")x |
 | packets per CPU-second | $(rate "$ours_dcpu") M | $(rate "$softflowd_dcpu") M | $(ratio "$softflowd_dcpu" "$ours_dcpu")x |
-| peak memory (max RSS) | $(mb "$ours_drss") MB | $(mb "$softflowd_drss") MB | $(echo "$ours_drss / $softflowd_drss" | bc -l | xargs printf '%.2f') |
+| peak memory (max RSS) | $(mb "$ours_drss") MB | $(mb "$softflowd_drss") MB | $(calc %.2f "$ours_drss / $softflowd_drss") |
 
 Flood of distinct flows (one packet each), table bounded by \`-m $FLOODMAX\`,
 peak memory:

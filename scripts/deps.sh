@@ -13,6 +13,7 @@ PKGS=(
 	# interop oracles and test tools
 	softflowd nfdump tshark python3 python3-html5lib tcpdump curl
 	chromium hyperfine
+	time # sensor bench: /usr/bin/time for CPU seconds and max RSS
 )
 
 missing=()

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/addr.h"
 #include "lib/log.h"
 #include "lib/nfencode.h"
 
@@ -33,8 +32,6 @@ struct export
 	struct flow q[EXPORT_QUEUE];
 	size_t nq;
 	uint64_t q_since; /* when the oldest queued flow was queued */
-	struct sockaddr_storage src;
-	socklen_t srclen;
 	uint64_t last_err_log;
 	int warned_v6;
 	struct export_stats st;
@@ -69,8 +66,29 @@ export_split_hostport(
 	return 0;
 }
 
+/* Bind fd to the numeric address source (any port): 0 or -1. */
 static int
-export_connect(struct export *x, const char *spec, struct errbuf *eb)
+export_bind(int fd, int family, const char *source)
+{
+	struct addrinfo hints, *res = NULL;
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+	if (getaddrinfo(source, "0", &hints, &res) != 0) {
+		errno = EADDRNOTAVAIL;
+		return -1;
+	}
+	rc = bind(fd, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	return rc;
+}
+
+static int
+export_connect(
+    struct export *x, const char *spec, const char *source, struct errbuf *eb)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char host[256], port[16];
@@ -94,20 +112,20 @@ export_connect(struct export *x, const char *spec, struct errbuf *eb)
 		return -1;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (x->srclen != 0 && x->src.ss_family != ai->ai_family)
-			continue;
 		if ((fd = socket(
 			 ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 			continue;
-		if ((x->srclen == 0 ||
-			bind(fd, (struct sockaddr *)&x->src, x->srclen) == 0) &&
+		if ((source == NULL ||
+			export_bind(fd, ai->ai_family, source) == 0) &&
 		    connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		close(fd);
 		fd = -1;
 	}
 	if (fd == -1)
-		errbuf_set(eb, "collector \"%s\": %s", spec, strerror(errno));
+		errbuf_set(eb, "collector \"%s\"%s%s: %s", spec,
+		    source ? " from " : "", source ? source : "",
+		    strerror(errno));
 	freeaddrinfo(res);
 	if (fd == -1)
 		return -1;
@@ -148,25 +166,13 @@ export_new(const struct export_opts *o, struct errbuf *eb)
 		    eb, "export version %d: %s", o->version, strerror(errno));
 		goto fail;
 	}
-	if (o->source != NULL && o->source[0] != '\0') {
-		struct ft_addr a;
-
-		if (addr_parse(o->source, &a) == -1) {
-			errbuf_set(eb,
-			    "source address \"%s\": expected an "
-			    "IPv4 or IPv6 address",
-			    o->source);
-			goto fail;
-		}
-		x->srclen = addr_to_sockaddr(&a, 0, &x->src);
-	}
 	if (o->collectors == NULL || (list = strdup(o->collectors)) == NULL) {
 		errbuf_set(eb, "no collector given");
 		goto fail;
 	}
 	for (tok = strtok_r(list, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save))
-		if (export_connect(x, tok, eb) == -1)
+		if (export_connect(x, tok, o->source, eb) == -1)
 			goto fail;
 	if (x->nfds == 0) {
 		errbuf_set(eb, "no collector given");

@@ -18,13 +18,13 @@ struct export;
 struct export_opts {
 	int version;            /* 5, 9 or 10 */
 	const char *collectors; /* "HOST:PORT[,HOST:PORT...]", [v6]:PORT */
-	const char *source;     /* local source address, or NULL for any */
 	uint32_t sampling;      /* 1-in-N announced; 0/1 none */
 	uint32_t domain;        /* source id / observation domain */
 	uint64_t boot_ms;       /* sysUptime zero; 0: export_set_boot() or
 				   the first flow's start */
 	uint32_t template_secs; /* template refresh (0: default 60 s) */
 	size_t mtu;             /* datagram size limit (0: 1400) */
+	const char *source;     /* numeric address to send from, or NULL */
 };
 
 struct export_stats {

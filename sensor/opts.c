@@ -159,10 +159,6 @@ opts_parse_argv(struct sensor_opts *o, int argc, char **argv, struct errbuf *eb)
 			}
 			o->speed = (uint32_t)v;
 			break;
-		case 'S':
-			o->source = optarg;
-			o->set |= OPTS_SET_SOURCE;
-			break;
 		case 'c':
 			o->ctlsock = optarg;
 			o->set |= OPTS_SET_CTL;
@@ -220,6 +216,10 @@ opts_parse_argv(struct sensor_opts *o, int argc, char **argv, struct errbuf *eb)
 			}
 			o->sampling = (uint32_t)v;
 			o->set |= OPTS_SET_SAMPLING;
+			break;
+		case 'S':
+			o->source = optarg;
+			o->set |= OPTS_SET_SOURCE;
 			break;
 		case 't':
 			if (opts_timeout(o, optarg, eb) == -1)
@@ -348,9 +348,9 @@ opts_apply_conf(struct sensor_opts *o, cfg_t *cfg, struct errbuf *eb)
 		o->ctlsock = cfg_getstr(s, "control_socket");
 	if (!(o->set & OPTS_SET_PIDFILE))
 		o->pidfile = cfg_getstr(s, "pidfile");
-	o->user = cfg_getstr(s, "user");
 	if (!(o->set & OPTS_SET_SOURCE))
-		o->source = cfg_getstr(s, "source");
+		o->source = cfg_getstr(s, "source_address");
+	o->user = cfg_getstr(s, "user");
 	o->chroot = cfg_getstr(s, "chroot");
 	return 0;
 }

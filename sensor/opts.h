@@ -30,6 +30,7 @@ struct sensor_opts {
 	const char *files[OPTS_MAX_FILES];
 	int nfiles;
 	char collectors[1024];
+	const char *source; /* -S: address to export from */
 	int version;
 	uint32_t timeouts[FLOWTABLE_NTMO];
 	int timeout_set[FLOWTABLE_NTMO]; /* given with -t */
@@ -39,9 +40,8 @@ struct sensor_opts {
 	uint32_t template_secs;
 	int snaplen;
 	int promisc;
-	char filter[1024];  /* BPF expression (argv joined, or config) */
-	const char *source; /* -S: local address the export comes from */
-	uint32_t speed;     /* --speed: -r replay pace, x capture time; 0 max */
+	char filter[1024]; /* BPF expression (argv joined, or config) */
+	uint32_t speed;    /* --speed: -r replay pace, x capture time; 0 max */
 	const char *ctlsock;
 	const char *pidfile;
 	const char *user;

@@ -99,4 +99,23 @@ wait_for "the sampled flow" 20 awk '{p += $6} END {exit p != 5}' "$d/flows"
 awk '$6 > 0 && $11 != 2 {exit 1}' "$d/flows" ||
     fail "sampling not announced: $(cat "$d/flows")"
 kill "$SINK_PID"
+
+# 3. Privilege drop: as "nobody", files in a root-only directory are still
+# read (opened before the drop) and exported.
+if id nobody >/dev/null 2>&1; then
+	d=$TMP/drop
+	mkdir -p "$d/in"
+	chmod 700 "$d/in"
+	$GEN links "$d/in"
+	printf 'sensor {\n\tuser = "nobody"\n}\n' >"$TMP/nobody.conf"
+	start_sink "$d"
+	"$SENSOR" -f "$TMP/nobody.conf" -r "$d/in/link_sll.pcap" \
+	    -n "127.0.0.1:$SINK_PORT" -v 10 2>"$d/sensor.log" ||
+	    fail "as nobody: $(cat "$d/sensor.log")"
+	n=$(stat_of "$d/sensor.log" datagrams)
+	wait_for "flows from the nobody run" 20 file_has "$d/count" "$n"
+	[ "$(awk '{p += $6} END {print p}' "$d/flows")" = 12 ] ||
+	    fail "as nobody: $(cat "$d/flows")"
+	kill "$SINK_PID"
+fi
 echo PASS
