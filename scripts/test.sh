@@ -57,6 +57,15 @@ run_suite() {
 mkdir -p "$top/build"
 run_suite "gcc" "$top/build/gcc" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=gcc -DWERROR=ON
 
+note "package: build the .deb, install, start, purge"
+if bash tests/package/test_deb.sh >"$top/build/package.log" 2>&1; then
+	tail -1 "$top/build/package.log"
+	pass=$((pass + 1))
+else
+	tail -30 "$top/build/package.log"
+	fail=$((fail + 1))
+fi
+
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite "clang asan+ubsan" "$top/build/asan" -DCMAKE_BUILD_TYPE=Debug \
