@@ -65,29 +65,8 @@ export_split_hostport(
 	return 0;
 }
 
-/* Bind fd to the numeric address source (any port): 0 or -1. */
 static int
-export_bind(int fd, int family, const char *source)
-{
-	struct addrinfo hints, *res = NULL;
-	int rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = family;
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
-	if (getaddrinfo(source, "0", &hints, &res) != 0) {
-		errno = EADDRNOTAVAIL;
-		return -1;
-	}
-	rc = bind(fd, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
-	return rc;
-}
-
-static int
-export_connect(
-    struct export *x, const char *spec, const char *source, struct errbuf *eb)
+export_connect(struct export *x, const char *spec, struct errbuf *eb)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char host[256], port[16];
@@ -114,17 +93,13 @@ export_connect(
 		if ((fd = socket(
 			 ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 			continue;
-		if ((source == NULL ||
-			export_bind(fd, ai->ai_family, source) == 0) &&
-		    connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		close(fd);
 		fd = -1;
 	}
 	if (fd == -1)
-		errbuf_set(eb, "collector \"%s\"%s%s: %s", spec,
-		    source ? " from " : "", source ? source : "",
-		    strerror(errno));
+		errbuf_set(eb, "collector \"%s\": %s", spec, strerror(errno));
 	freeaddrinfo(res);
 	if (fd == -1)
 		return -1;
@@ -171,7 +146,7 @@ export_new(const struct export_opts *o, struct errbuf *eb)
 	}
 	for (tok = strtok_r(list, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save))
-		if (export_connect(x, tok, o->source, eb) == -1)
+		if (export_connect(x, tok, eb) == -1)
 			goto fail;
 	if (x->nfds == 0) {
 		errbuf_set(eb, "no collector given");

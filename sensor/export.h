@@ -24,7 +24,6 @@ struct export_opts {
 				   the first flow's start */
 	uint32_t template_secs; /* template refresh (0: default 60 s) */
 	size_t mtu;             /* datagram size limit (0: 1400) */
-	const char *source;     /* numeric address to send from, or NULL */
 };
 
 struct export_stats {

@@ -42,7 +42,7 @@ usage(void)
 	    "-n HOST:PORT[,HOST:PORT...]\n"
 	    "           [-v 5|9|10] [-t NAME=SECONDS]... [-m MAXFLOWS] "
 	    "[-s N] [-c CTLSOCK]\n"
-	    "           [-p PIDFILE] [-S SRCADDR] [-d] [-D] [-C] [-f CONF] "
+	    "           [-p PIDFILE] [-d] [-D] [-C] [-f CONF] "
 	    "[BPF expression]\n"
 	    "       flowtally-sensor -c CTLSOCK "
 	    "stats|dump|expire-all|shutdown\n");
@@ -270,7 +270,6 @@ main(int argc, char **argv)
 	xo.sampling = s.o.sampling;
 	xo.domain = s.o.domain;
 	xo.template_secs = s.o.template_secs;
-	xo.source = s.o.source;
 	xo.boot_ms = live ? wall_ms() : 0;
 	if ((s.x = export_new(&xo, &eb)) == NULL)
 		fatalx("%s", eb.msg);

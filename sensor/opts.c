@@ -143,7 +143,7 @@ opts_parse_argv(struct sensor_opts *o, int argc, char **argv, struct errbuf *eb)
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt(argc, argv, "c:CdDf:hi:m:n:p:r:s:S:t:v:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:CdDf:hi:m:n:p:r:s:t:v:")) != -1) {
 		switch (ch) {
 		case 'c':
 			o->ctlsock = optarg;
@@ -202,10 +202,6 @@ opts_parse_argv(struct sensor_opts *o, int argc, char **argv, struct errbuf *eb)
 			}
 			o->sampling = (uint32_t)v;
 			o->set |= OPTS_SET_SAMPLING;
-			break;
-		case 'S':
-			o->source = optarg;
-			o->set |= OPTS_SET_SOURCE;
 			break;
 		case 't':
 			if (opts_timeout(o, optarg, eb) == -1)
@@ -334,8 +330,6 @@ opts_apply_conf(struct sensor_opts *o, cfg_t *cfg, struct errbuf *eb)
 		o->ctlsock = cfg_getstr(s, "control_socket");
 	if (!(o->set & OPTS_SET_PIDFILE))
 		o->pidfile = cfg_getstr(s, "pidfile");
-	if (!(o->set & OPTS_SET_SOURCE))
-		o->source = cfg_getstr(s, "source_address");
 	o->user = cfg_getstr(s, "user");
 	o->chroot = cfg_getstr(s, "chroot");
 	return 0;
