@@ -7,7 +7,8 @@
 #      LO and the sender's limit; "sender limit" when never lossy);
 #   3. CPU seconds per million flows at RATE flows/s (utime+stime from
 #      /proc/PID/stat over the run) with compression on (ours: zstd 1;
-#      nfcapd: -z LZO), and peak memory (VmHWM).
+#      nfcapd: -z LZO; ours also without compression), and peak memory
+#      (VmHWM).
 # Each measurement is the median of RUNS runs. Bounded: a few minutes.
 # Usage: bench/collector.sh [BUILD_DIR]   (default build/release)
 set -euo pipefail
@@ -17,9 +18,13 @@ COLLECTOR=$B/collector/flowtally-collector
 SEND=$B/bench/ft-nfsend
 TRIAL=${TRIAL:-3}
 RATE=${RATE:-100000}
-CPU_FLOWS=${CPU_FLOWS:-500000}
+CPU_FLOWS=${CPU_FLOWS:-300000}
 RUNS=${RUNS:-3}
-STEPS=${STEPS:-5}
+SEARCH_RUNS=${SEARCH_RUNS:-1}
+STEPS=${STEPS:-4}
+# Both collectors get the same socket buffer, small enough that a trial
+# measures sustained throughput rather than buffering.
+RCVBUF=${RCVBUF:-4194304}
 LO=${LO:-100000}
 VERSIONS=${VERSIONS:-"5 9 10"}
 PY=/usr/bin/python3
@@ -55,14 +60,15 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 field() { echo "$1" | sed "s/.* $2=\([0-9.]*\).*/\1/"; }
 
 # --- collectors: start, count flows received, stop -------------------------
-start_ours() {
+start_ours() { # [compress]
 	mkdir -p "$T/st"
 	cat >"$T/c.conf" <<CONF
 collector {
 	state_dir = "$T/st"
 	pidfile = ""
-	compress = "zstd"
+	compress = "${1:-zstd}"
 	zstd_level = 1
+	rcvbuf = $RCVBUF
 }
 CONF
 	rm -rf "$T/out" "$T/st/stats"
@@ -89,7 +95,7 @@ start_nfcapd() {
 	rm -rf "$T/nf"
 	mkdir -p "$T/nf"
 	CPORT=$(free_port)
-	nfcapd -b 127.0.0.1 -p "$CPORT" -w "$T/nf" -t 60 -z -B 16777216 \
+	nfcapd -b 127.0.0.1 -p "$CPORT" -w "$T/nf" -t 60 -z -B "$RCVBUF" \
 	    >"$T/nf.log" 2>&1 &
 	CPID=$!
 	PIDS+=("$CPID")
@@ -151,24 +157,27 @@ search() { # who version limit
 # CPU seconds per million flows and peak memory at RATE
 cpu_run() { # who version
 	local who=$1 v=$2 t0 t1 out
-	if [ "$who" = ours ]; then start_ours; else start_nfcapd; fi
+	case $who in
+	ours) start_ours ;;
+	ours-none) start_ours none ;;
+	*) start_nfcapd ;;
+	esac
 	t0=$(cpu_ticks "$CPID")
 	out=$("$SEND" -v "$v" -c "$CPU_FLOWS" -r "$RATE" -s 9 "127.0.0.1:$CPORT")
-	if [ "$who" = ours ]; then ours_settle >/dev/null; else sleep 0.5; fi
+	if [ "$who" != nfcapd ]; then ours_settle >/dev/null; else sleep 0.5; fi
 	t1=$(cpu_ticks "$CPID")
 	hwm=$(hwm_kb "$CPID")
-	if [ "$who" = ours ]; then stop_ours; else stop_nfcapd_flows >/dev/null; fi
+	if [ "$who" != nfcapd ]; then stop_ours; else stop_nfcapd_flows >/dev/null; fi
 	awk -v d=$((t1 - t0)) -v tck="$TCK" -v n="$CPU_FLOWS" -v h="$hwm" \
 	    'BEGIN { printf "%.3f %d\n", d / tck / (n / 1e6), h }'
 }
 
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs"
-echo "trial ${TRIAL}s, ${RUNS} runs (median), CPU at ${RATE} flows/s over ${CPU_FLOWS} flows"
+echo "trial ${TRIAL}s, rcvbuf ${RCVBUF}, ${RUNS} runs (median), CPU at ${RATE} flows/s over ${CPU_FLOWS} flows"
 for v in $VERSIONS; do
 	lims=()
 	for ((k = 0; k < RUNS; k++)); do
-		out=$("$SEND" -n -v "$v" -c 2000000 -s 7 127.0.0.1:9)
-		# -n encodes without sending: measure the real sends instead
+		# the sender's limit: unpaced, into our collector
 		start_ours
 		out=$("$SEND" -v "$v" -c 2000000 -s 7 "127.0.0.1:$CPORT")
 		stop_ours
@@ -179,12 +188,15 @@ for v in $VERSIONS; do
 	for who in ours nfcapd; do
 		rates=()
 		kinds=()
-		for ((k = 0; k < RUNS; k++)); do
+		for ((k = 0; k < SEARCH_RUNS; k++)); do
 			read -r rr kind <<<"$(search "$who" "$v" "$limit")"
 			rates+=("${rr#<}")
 			kinds+=("$kind")
 		done
 		zr=$(printf '%s\n' "${rates[@]}" | median)
+		echo "v$v $who: zero-loss ${zr} flows/s (${kinds[*]})"
+	done
+	for who in ours ours-none nfcapd; do
 		cpus=()
 		hwms=()
 		for ((k = 0; k < RUNS; k++)); do
@@ -192,6 +204,6 @@ for v in $VERSIONS; do
 			cpus+=("$c")
 			hwms+=("$h")
 		done
-		echo "v$v $who: zero-loss ${zr} flows/s (${kinds[*]}), cpu $(printf '%s\n' "${cpus[@]}" | median) s/Mflow, VmHWM $(printf '%s\n' "${hwms[@]}" | median) kB"
+		echo "v$v $who: cpu $(printf '%s\n' "${cpus[@]}" | median) s/Mflow (runs: ${cpus[*]}), VmHWM $(printf '%s\n' "${hwms[@]}" | median) kB"
 	done
 done

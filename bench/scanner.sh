@@ -2,7 +2,9 @@
 # Scanner benchmarks, side by side with nfdump on the same flows, and RRD
 # writing against librrd's own update loop and rrdcached one update per
 # call. Usage: bench/scanner.sh [BUILD_DIR]  (a Release build; default
-# build/rel). Prints a Markdown report on stdout.
+# build/rel). Prints a Markdown report on stdout. SECTIONS (default
+# "classify nfdump rrd") picks parts; RRDs are written on tmpfs (/dev/shm)
+# so that the CPU cost of librrd, not a shared disk, is measured.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${1:-$top/build/rel}
@@ -23,9 +25,15 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 echo "Machine: $(lscpu | sed -n 's/Model name: *//p' | head -1), $(nproc) cores; $(date -u +%Y-%m-%d)"
 echo
 
+SECTIONS=${SECTIONS:-classify nfdump rrd}
+has() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
+RT=$(mktemp -d /dev/shm/ft-scanbench.XXXXXX)
+trap 'cleanup; rm -rf "$RT"' EXIT
+
 # --- classification vs flows per file (100 objects + scoreboard) ---------
 "$SB" conf "$T/c100.conf" 100 "$T/board" 10
 "$SB" conf "$T/c100n.conf" 100 "$T/board" 0
+if has classify; then
 echo "### Classification, 50 networks + 50 services + 10 routers (20 interfaces)"
 echo
 echo "| flows/file | classify only, M flows/s | + scoreboard hosts, M flows/s | read + classify + hosts, M flows/s | read only, M flows/s | ranking + pages, s |"
@@ -54,49 +62,61 @@ for o in 10 100 1000 10000; do
 done
 echo
 
+fi
+
 # --- nfdump over the same flows (sent through nfcapd on loopback) --------
+if has nfdump; then
+if [ ! -d "$T/f1000000" ]; then
+	mkdir -p "$T/f1000000"
+	"$SB" gen "$T/f1000000" 1000000 >/dev/null
+fi
+f1m=$(ls "$T"/f1000000/ft-*)
 mkdir -p "$T/nf"
 port=$((20000 + RANDOM % 20000))
 nfcapd -w "$T/nf" -p "$port" -b 127.0.0.1 -t 3600 >"$T/nfcapd.log" 2>&1 &
 NFPID=$!
 for _ in $(seq 100); do grep -q Startup "$T/nfcapd.log" && break; sleep 0.05; done
-"$SB" send "$f1m" 127.0.0.1 "$port" 4000 >/dev/null
+"$SB" send "$f1m" 127.0.0.1 "$port" 2000 >/dev/null
 kill -TERM "$NFPID"; wait "$NFPID" || true; NFPID=
 nff=$(ls "$T"/nf/nfcapd.2* | head -1)
 nflows=$(nfdump -r "$nff" -I | sed -n 's/^Flows: *//p')
 echo "### Side by side with nfdump 1.7.1 (same flows: $nflows of 1 M arrived through nfcapd)"
 echo
-echo "| tool | median s | M flows/s |"
+echo "| tool | median CPU s | M flows per CPU-second |"
 echo "|---|---|---|"
 for q in "-s ip/bytes" "-s proto" "-A srcip,dstport"; do
 	ts=""
 	for _ in 1 2 3; do
-		s=$(date +%s.%N)
-		nfdump -r "$nff" $q -q >/dev/null
-		e=$(date +%s.%N)
-		ts="$ts $(echo "$e - $s" | bc -l)"
+		# CPU seconds (user + sys): the machine may be shared.
+		c=$( { /usr/bin/time -f "%U %S" nfdump -r "$nff" $q -q >/dev/null; } 2>&1 | tail -1)
+		ts="$ts $(echo "$c" | awk '{print $1 + $2}')"
 	done
 	m=$(echo $ts | tr ' ' '\n' | med)
 	echo "| nfdump $q | $(printf %.3f "$m") | $(echo "$nflows / $m / 1000000" | bc -l | xargs printf %.2f) |"
 done
 r=$("$SB" classify "$T/c100.conf" "$f1m" 5)
 rc=$(echo "$r" | field read_classify_mps)
+rn=$("$SB" classify "$T/c100n.conf" "$f1m" 5 | field read_classify_mps)
 echo "| flowtally scanner (read + classify + scoreboard hosts, 1 M flows) | $(echo "1 / $rc" | bc -l | xargs printf %.3f) | $rc |"
+echo "| flowtally scanner (read + classify, no scoreboard) | $(echo "1 / $rn" | bc -l | xargs printf %.3f) | $rn |"
 echo "| FlowScan + CUFlow (published, ~5 k flows per CPU-second) | $(echo "1000000 / 5000" | bc) | 0.005 |"
 echo
+fi
 
+if has rrd; then
 # --- RRD writing ---------------------------------------------------------
 echo "### RRD writing, 10,000 RRDs per interval (6 DS, CUFlow's archives)"
 echo
 echo "| path | baseline (one call per RRD), RRDs/s | flowtally rrdout, RRDs/s | flowtally after restart (state unknown), RRDs/s |"
 echo "|---|---|---|---|"
-mkdir -p "$T/rrd"
-r=$("$SB" rrd "$T/rrd" 10000 5)
+mkdir -p "$RT/rrd"
+r=$("$SB" rrd "$RT/rrd" 10000 3)
 echo "| librrd direct (baseline rrd_update_r; ours: forked writer) | $(echo "$r" | field baseline_per_s) | $(echo "$r" | field ours_per_s) | $(echo "$r" | field ours_after_restart_per_s) |"
-rm -rf "$T/rrd"; mkdir -p "$T/rrdc"
-rrdcached -g -l "unix:$T/rc.sock" -b "$T/rrdc" -B -p "$T/rc.pid" -w 3600 -f 7200 >"$T/rc.log" 2>&1 &
+rm -rf "$RT/rrd"; mkdir -p "$RT/rrdc"
+rrdcached -g -l "unix:$RT/rc.sock" -b "$RT/rrdc" -B -p "$RT/rc.pid" -w 3600 -f 7200 >"$T/rc.log" 2>&1 &
 RCPID=$!
-for _ in $(seq 100); do [ -S "$T/rc.sock" ] && break; sleep 0.05; done
-r=$("$SB" rrd "$T/rrdc" 10000 5 "unix:$T/rc.sock")
+for _ in $(seq 100); do [ -S "$RT/rc.sock" ] && break; sleep 0.05; done
+r=$("$SB" rrd "$RT/rrdc" 10000 3 "unix:$RT/rc.sock")
 echo "| rrdcached (baseline rrdc_update per RRD; ours: one BATCH) | $(echo "$r" | field baseline_per_s) | $(echo "$r" | field ours_per_s) | $(echo "$r" | field ours_after_restart_per_s) |"
 kill "$RCPID"; wait "$RCPID" || true; RCPID=
+fi

@@ -560,16 +560,28 @@ graph_build(const struct graph_req *r, struct graph_argv *av, struct errbuf *eb)
 	return 0;
 }
 
+static void graph_flush_files(const struct rrdlib *rl,
+    const struct graph_req *r, const struct graph_argv *av);
+
 /* Ask rrdcached to write out what it holds for the files we draw. */
 static void
 graph_flush(const struct rrdlib *rl, const struct graph_req *r,
     const struct graph_argv *av)
 {
+	if (r->rrdcached == NULL)
+		return;
+	rrdlib_foreign_begin();
+	graph_flush_files(rl, r, av);
+	rrdlib_foreign_end();
+}
+
+static void
+graph_flush_files(const struct rrdlib *rl, const struct graph_req *r,
+    const struct graph_argv *av)
+{
 	size_t i;
 	char *p, *e;
 
-	if (r->rrdcached == NULL)
-		return;
 	if (rl->c_connect(r->rrdcached) != 0) {
 		fprintf(stderr, "flowtally.cgi: rrdcached %s: %s\n",
 		    r->rrdcached, rl->get_error());
@@ -684,7 +696,9 @@ graph_run(struct graph_argv *av, bool svg, const char *title,
 	if ((rl = rrdlib_get(eb)) == NULL)
 		return -1;
 	rl->clear_error();
+	rrdlib_foreign_begin();
 	info = rl->graph_v((int)av->n, av->v);
+	rrdlib_foreign_end();
 	if (info == NULL) {
 		msg = rl->get_error();
 		errbuf_set(eb, "%s", msg && *msg ? msg : "rrd_graph failed");

@@ -7,6 +7,17 @@
 #include <dlfcn.h>
 #include <stddef.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#define RRDLIB_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RRDLIB_LSAN 1
+#endif
+#endif
+#ifdef RRDLIB_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
+
 #ifndef FT_LIBRRD_SONAME
 #define FT_LIBRRD_SONAME "librrd.so.8"
 #endif
@@ -28,6 +39,36 @@ rrdlib_sym(void *h, const char *name, void *out, struct errbuf *eb)
 	return 0;
 }
 
+#ifdef RRDLIB_LSAN
+/*
+ * fontconfig's caches are allocated where __lsan_disable() does not reach
+ * them; name the library (weak, so another component may define its own).
+ */
+const char *__lsan_default_suppressions(void);
+
+__attribute__((weak)) const char *
+__lsan_default_suppressions(void)
+{
+	return "leak:libfontconfig.so\n";
+}
+#endif
+
+void
+rrdlib_foreign_begin(void)
+{
+#ifdef RRDLIB_LSAN
+	__lsan_disable();
+#endif
+}
+
+void
+rrdlib_foreign_end(void)
+{
+#ifdef RRDLIB_LSAN
+	__lsan_enable();
+#endif
+}
+
 const struct rrdlib *
 rrdlib_get(struct errbuf *eb)
 {
@@ -36,7 +77,10 @@ rrdlib_get(struct errbuf *eb)
 
 	if (rrdlib_loaded)
 		return &rrdlib;
-	if ((h = dlopen(FT_LIBRRD_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+	rrdlib_foreign_begin();
+	h = dlopen(FT_LIBRRD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	rrdlib_foreign_end();
+	if (h == NULL) {
 		err = dlerror();
 		errbuf_set(eb, "%s", err != NULL ? err : FT_LIBRRD_SONAME);
 		return NULL;

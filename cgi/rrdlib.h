@@ -22,6 +22,15 @@ struct rrdlib {
 };
 
 /*
+ * librrd and the fontconfig/pango stack under it keep caches they never
+ * free; in a short-lived CGI that is fine, but LeakSanitizer builds would
+ * report it. Calls into librrd sit between these two, which tell LSan to
+ * ignore allocations made meanwhile (and do nothing in normal builds).
+ */
+void rrdlib_foreign_begin(void);
+void rrdlib_foreign_end(void);
+
+/*
  * Load librrd once and return its entry points, or NULL with eb set when
  * the library or a symbol is missing. The result lives until exit.
  */

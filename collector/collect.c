@@ -24,7 +24,8 @@
 #include "lib/log.h"
 #include "lib/tmutil.h"
 
-#define COLLECT_BATCH 1024
+#define COLLECT_BATCH   1024
+#define COLLECT_TICK_MS 10 /* longest sleep with datagrams maybe waiting */
 
 struct collect {
 	const struct cconf *c;
@@ -454,12 +455,16 @@ collect_run(struct collect *co, const sigset_t *sigmask,
 		}
 		if (daemon_quit)
 			break;
-		atomic_store(&co->want_wake, 1);
-		if (ring_peek(co->ring, &m)) {
-			atomic_store(&co->want_wake, 0);
+		if (ring_peek(co->ring, &m))
 			continue;
-		}
+		/*
+		 * Sleep a tick rather than being woken per datagram: the
+		 * ring holds far more than a tick of traffic, and fewer
+		 * wake-ups cost less CPU than they save latency.
+		 */
 		to = collect_timeout(co);
+		if (to > COLLECT_TICK_MS)
+			to = COLLECT_TICK_MS;
 		ts.tv_sec = to / 1000;
 		ts.tv_nsec = (long)(to % 1000) * 1000000;
 		pfd.fd = co->wake_fd;

@@ -124,7 +124,7 @@ ring_put(struct ring *r, const void *data, size_t len,
 	head += need;
 	atomic_store_explicit(&r->head, head, memory_order_release);
 	atomic_fetch_add_explicit(&r->puts, 1, memory_order_relaxed);
-	used = head - r->cached_tail;
+	used = head - atomic_load_explicit(&r->tail, memory_order_relaxed);
 	if (used > atomic_load_explicit(&r->high, memory_order_relaxed))
 		atomic_store_explicit(&r->high, used, memory_order_relaxed);
 	return 0;

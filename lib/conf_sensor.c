@@ -21,6 +21,7 @@ cfg_opt_t conf_sensor_opts[] = {
 	CFG_INT("snaplen", 256, CFGF_NONE),
 	CFG_STR("filter", NULL, CFGF_NONE),
 	CFG_STR_LIST("collectors", NULL, CFGF_NONE),
+	CFG_STR("source_address", NULL, CFGF_NONE),
 	CFG_INT("version", 9, CFGF_NONE),
 	CFG_INT("max_flows", 65536, CFGF_NONE),
 	CFG_INT("sampling", 1, CFGF_NONE),

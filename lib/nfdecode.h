@@ -8,7 +8,27 @@
  * Decoded flows carry the counters as received (unscaled) and the sampling
  * rate the exporter announced in flow.sampling: 1 when it announced none,
  * 0 when it references a sampler whose rate is unknown. Applying the rate
- * (and config overrides) is the caller's job.
+ * (and config overrides) is the caller's job. Rates come from the v5
+ * header; from options data (samplingInterval 34, samplerRandomInterval
+ * 50, samplingPacketInterval/Space 305/306, samplingSize/Population
+ * 309/310), per sampler id (48, 302) when the record names one, else the
+ * exporter's rate announced without an id, else its only sampler's rate;
+ * or from those fields in the data record itself.
+ *
+ * Times: v5/v9 sysUptime-relative times are export time - (sysUptime -
+ * t), the difference taken as a signed 32-bit number of ms: a flow that
+ * started before an uptime wrap lands just before it, and a First a few ms
+ * past sysUptime is read as in the future, not 49.7 days later (Logstash
+ * reads it the other way). IPFIX: flowStart/End Seconds, Milliseconds,
+ * Microseconds and Nanoseconds (NTP), SysUpTime (21/22, with the options'
+ * systemInitTimeMilliseconds; export time when that is unknown), Delta
+ * Microseconds (before export time) and flowDuration Milliseconds or
+ * Microseconds for a missing end. A flow with no time gets the export
+ * time. first_ms is never after last_ms.
+ *
+ * Addresses: a record carrying both IPv4 and IPv6 fields gives the family
+ * whose address is not zero; a record with neither has FT_AF_NONE
+ * addresses (NSEL events, layer-2 records). A zero next hop is FT_AF_NONE.
  */
 #ifndef FT_NFDECODE_H
 #define FT_NFDECODE_H
@@ -96,9 +116,14 @@ typedef int nf_emit_fn(void *arg, const struct flow *f);
 
 /*
  * Decode one datagram from the exporter at from, received at arrival_ms
- * (ms UTC). Each flow gets exporter = the source address. Returns NF_OK or
- * an nf_err; on error, records emitted before the fault stay emitted and
- * info says how far it got.
+ * (ms UTC; not used by the decoder today). Each flow gets exporter = the
+ * source address. Returns NF_OK or an nf_err; on error, records emitted
+ * before the fault stay emitted and info says how far it got. A malformed
+ * template is skipped (NF_ERR_TEMPLATE) and the following flowsets are
+ * still decoded. Data sets whose template is unknown are held (info.held)
+ * and decoded, with their own datagram's times, when the template comes:
+ * their flows are emitted then, counted in that call's records and
+ * released.
  */
 int nf_decode(struct nf_session *s, const uint8_t *pkt, size_t len,
     const struct sockaddr *from, uint64_t arrival_ms, nf_emit_fn *emit,

@@ -3,6 +3,22 @@
  * for the sensor and for tests and benchmarks. An encoder keeps the export
  * state of one exporting process: sequence numbers, the sysUptime base, and
  * when templates are due again.
+ *
+ * What goes on the wire:
+ * - v5: IPv4 only; counters saturate at 32 bits, AS numbers over 16 bits
+ *   become 23456, ifIndex saturates at 16 bits; sampling in the header
+ *   (mode 1, 14-bit interval); flow_sequence counts flows.
+ * - v9 and IPFIX: template 256 (IPv4) and 257 (IPv6) with 64-bit
+ *   counters, 32-bit AS and ifIndex, masks, ToS, TCP flags, direction and
+ *   VLAN; times are v9 FIRST/LAST_SWITCHED (sysUptime-relative to boot_ms)
+ *   or IPFIX flowStart/EndMilliseconds. With sampling, options template
+ *   258 (scope: v9 System / IPFIX observationDomainId; samplingInterval 34,
+ *   samplingAlgorithm 35 = 1) and its record follow the templates: tshark
+ *   decodes it; Debian's nfcapd 1.7.1 was seen not to apply any v9/IPFIX
+ *   sampling option form. v9 sequence counts datagrams, IPFIX counts all
+ *   data records, the options record included (RFC 7011 3.1, as tshark
+ *   checks; nfcapd counts flow records only).
+ * - Defaults: templates every 20 datagrams or 60 seconds.
  */
 #ifndef FT_NFENCODE_H
 #define FT_NFENCODE_H

@@ -282,11 +282,13 @@ nfx_pack(struct nf_encoder *e, const struct flow *flows, size_t n,
 		if (wbuf_patch_u16(&w, 2, (uint16_t)w.off) == -1)
 			goto nospace;
 		/*
-		 * Flow data records only: RFC 7011 3.1 would count the
-		 * sampling options record too, but nfcapd and our collector
-		 * do not, and would see a lost record at every refresh.
+		 * All data records, the sampling options record included
+		 * (RFC 7011 3.1; tshark checks this). nfcapd 1.7.1 counts
+		 * flow records only and reports a sequence failure at each
+		 * refresh when sampling is on.
 		 */
-		e->seq += (uint32_t)records;
+		e->seq +=
+		    (uint32_t)records + (tpl && e->o.sampling > 1 ? 1u : 0u);
 	}
 	if (tpl) {
 		e->tpl_due = false;

@@ -25,6 +25,8 @@
 #define NFSAVE_MAGIC   "FTNFSES1"
 #define NFSAVE_VERSION 1
 #define NFSAVE_MAX     (64u * 1024 * 1024)
+#define NFSAVE_EXP_MIN 41 /* bytes of an exporter without samplers */
+#define NFSAVE_TPL_MIN 19 /* bytes of a template with one field */
 
 static uint64_t
 nfsave_hash(const uint8_t *p, size_t n)
@@ -129,7 +131,8 @@ nfsave_parse(struct rbuf *r, struct nf_session *s, struct nf_exporter **exps)
 	if (rbuf_u32(r, &version) == -1 || version != NFSAVE_VERSION ||
 	    rbuf_u32(r, &nexp) == -1 || rbuf_u32(r, &ntpl) == -1)
 		return -1;
-	if (nexp > rbuf_left(r) / 48 || ntpl > rbuf_left(r) / 9)
+	if (nexp > rbuf_left(r) / NFSAVE_EXP_MIN ||
+	    ntpl > rbuf_left(r) / NFSAVE_TPL_MIN)
 		return -1;
 	for (i = 0; i < nexp; i++) {
 		memset(&tmp, 0, sizeof(tmp));
@@ -245,7 +248,7 @@ nf_session_load(struct nf_session *s, const char *path)
 		errno = EINVAL;
 		goto done;
 	}
-	if ((exps = calloc(off / 48 + 1, sizeof(*exps))) == NULL)
+	if ((exps = calloc(off / NFSAVE_EXP_MIN + 1, sizeof(*exps))) == NULL)
 		goto done;
 	rbuf_init(&r, buf, off);
 	r.off = 8;

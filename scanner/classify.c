@@ -74,8 +74,9 @@ cls_intern(struct cls_pool *p, const uint32_t *ids, uint32_t n)
 	while (p->hash[j] != 0) {
 		s = p->hash[j] - 1;
 		if (c->set_n[s] == n &&
-		    memcmp(c->set_ids + c->set_off[s], ids, n * sizeof(*ids)) ==
-			0)
+		    (n == 0 ||
+			memcmp(c->set_ids + c->set_off[s], ids,
+			    n * sizeof(*ids)) == 0))
 			return s;
 		j = (j + 1) & (p->hash_cap - 1);
 	}
@@ -601,6 +602,10 @@ cls_build(struct cls *c, const struct vocab *v, struct errbuf *eb)
 	memset(&p, 0, sizeof(p));
 	c->v = v;
 	p.c = c;
+	/* Never NULL, so set_ids + offset is always defined. */
+	if ((c->set_ids = malloc(64 * sizeof(*c->set_ids))) == NULL)
+		goto oom;
+	p.cap_ids = 64;
 	/* Set 0 is the empty set. */
 	if (cls_intern(&p, NULL, 0) != 0)
 		goto oom;

@@ -2,11 +2,13 @@
  * The per-interval inside-host table: open addressing with linear probing
  * over a power-of-two array of entries (key and counters in the same slot,
  * so an add costs one random memory access), plus a dense list of the used
- * slots for iteration and a cheap reset. Adds go through a short queue:
- * each add prefetches its slot and applies the add queued HOSTTAB_PIPE adds
- * earlier, so a million-host table costs overlapping cache misses instead
- * of one stall per flow. Every reader applies the queue first (the table
- * is single-threaded). Everything is allocated at creation.
+ * slots for iteration and a cheap reset. The array starts small and doubles
+ * (load at most 3/4) up to the size the host limit needs, so a few thousand
+ * hosts stay in cache even with a limit of millions; both halves of the
+ * ping-pong are mapped at creation and an add never allocates. Adds go
+ * through a short queue: each add prefetches its slot and applies the add
+ * queued HOSTTAB_PIPE adds earlier, so cache misses overlap. Every reader
+ * applies the queue first (the table is single-threaded).
  */
 #include "scanner/hosttab.h"
 
@@ -17,22 +19,25 @@
 #include <string.h>
 
 #define HOSTTAB_PIPE 16
+#define HOSTTAB_MIN  4096 /* initial slots (288 KiB) */
 
 struct hosttab_op {
 	struct ft_addr addr;
 	int dir;
-	size_t slot; /* home slot */
+	uint64_t hash;
 	uint64_t bytes, pkts, flows;
 };
 
 struct hosttab {
-	struct host_entry *slots; /* family FT_AF_NONE = empty */
+	struct host_entry *slots; /* active array; family FT_AF_NONE = empty */
+	struct host_entry *spare; /* the other one, all zero */
 	struct hosttab_op pipe[HOSTTAB_PIPE];
 	unsigned phead, plen;
 	uint32_t *used; /* slot of the i-th host */
 	size_t max;
 	size_t count;
-	size_t mask; /* nslots - 1 */
+	size_t mask;   /* active slots - 1 */
+	size_t nslots; /* slots of each array (the most ever needed) */
 	struct host_counts overflow;
 };
 
@@ -99,16 +104,18 @@ hosttab_new(size_t max_hosts)
 		errno = EINVAL;
 		return NULL;
 	}
-	/* Load factor at most 3/4 (1/2 to 3/4 as powers of two fall). */
-	while (nslots < max_hosts + max_hosts / 3)
+	/* Load factor at most 3/4 when full. */
+	while (nslots < max_hosts + max_hosts / 3 + 1)
 		nslots <<= 1;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->max = max_hosts;
-	t->mask = nslots - 1;
+	t->nslots = nslots;
+	t->mask = (nslots < HOSTTAB_MIN ? nslots : HOSTTAB_MIN) - 1;
 	t->slots = hosttab_alloc(nslots * sizeof(*t->slots));
+	t->spare = hosttab_alloc(nslots * sizeof(*t->spare));
 	t->used = hosttab_alloc(max_hosts * sizeof(*t->used));
-	if (t->slots == NULL || t->used == NULL) {
+	if (t->slots == NULL || t->spare == NULL || t->used == NULL) {
 		hosttab_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -121,7 +128,8 @@ hosttab_free(struct hosttab *t)
 {
 	if (t == NULL)
 		return;
-	hosttab_unmap(t->slots, (t->mask + 1) * sizeof(*t->slots));
+	hosttab_unmap(t->slots, t->nslots * sizeof(*t->slots));
+	hosttab_unmap(t->spare, t->nslots * sizeof(*t->spare));
 	hosttab_unmap(t->used, t->max * sizeof(*t->used));
 	free(t);
 }
@@ -140,6 +148,7 @@ hosttab_reset(struct hosttab *t)
 			memset(&t->slots[t->used[i]], 0, sizeof(*t->slots));
 	memset(&t->overflow, 0, sizeof(t->overflow));
 	t->count = 0;
+	/* The size reached is kept: the next interval is likely alike. */
 }
 
 static inline void
@@ -151,31 +160,63 @@ hosttab_count_in(struct host_counts *c, int dir, uint64_t bytes, uint64_t pkts,
 	c->flows[dir] += flows;
 }
 
+/* Double the active array: rehash into the spare, clear the old one. */
+static void
+hosttab_grow(struct hosttab *t)
+{
+	size_t nmask = t->mask * 2 + 1, i, j;
+	struct host_entry *old = t->slots, *e;
+
+	for (i = 0; i < t->count; i++) {
+		e = &old[t->used[i]];
+		j = (size_t)hosttab_hash(&e->addr) & nmask;
+		while (t->spare[j].addr.family != FT_AF_NONE)
+			j = (j + 1) & nmask;
+		t->spare[j] = *e;
+		t->used[i] = (uint32_t)j;
+	}
+	/* The spare must read as zero: large arrays go back to the kernel. */
+	if ((t->mask + 1) * sizeof(*old) >= ((size_t)2 << 20))
+		(void)madvise(old, (t->mask + 1) * sizeof(*old), MADV_DONTNEED);
+	else
+		memset(old, 0, (t->mask + 1) * sizeof(*old));
+	t->slots = t->spare;
+	t->spare = old;
+	t->mask = nmask;
+}
+
 static void
 hosttab_apply(struct hosttab *t, const struct hosttab_op *op)
 {
 	const struct ft_addr *host = &op->addr;
-	size_t i = op->slot;
+	size_t i = (size_t)op->hash & t->mask;
 	struct host_entry *e;
-	int dir = op->dir;
-	uint64_t bytes = op->bytes, pkts = op->pkts, flows = op->flows;
 
 	for (;;) {
 		e = &t->slots[i];
 		if (e->addr.family == FT_AF_NONE)
 			break;
 		if (ft_addr_equal(&e->addr, host)) {
-			hosttab_count_in(&e->c, dir, bytes, pkts, flows);
+			hosttab_count_in(
+			    &e->c, op->dir, op->bytes, op->pkts, op->flows);
 			return;
 		}
 		i = (i + 1) & t->mask;
 	}
 	if (t->count == t->max) {
-		hosttab_count_in(&t->overflow, dir, bytes, pkts, flows);
+		hosttab_count_in(
+		    &t->overflow, op->dir, op->bytes, op->pkts, op->flows);
 		return;
 	}
+	if ((t->count + 1) * 4 > (t->mask + 1) * 3 && t->mask + 1 < t->nslots) {
+		hosttab_grow(t);
+		i = (size_t)op->hash & t->mask;
+		while (t->slots[i].addr.family != FT_AF_NONE)
+			i = (i + 1) & t->mask;
+		e = &t->slots[i];
+	}
 	e->addr = *host;
-	hosttab_count_in(&e->c, dir, bytes, pkts, flows);
+	hosttab_count_in(&e->c, op->dir, op->bytes, op->pkts, op->flows);
 	t->used[t->count++] = (uint32_t)i;
 }
 
@@ -215,11 +256,11 @@ hosttab_add(struct hosttab *t, const struct ft_addr *host, int dir,
 	t->plen++;
 	op->addr = *host;
 	op->dir = dir;
-	op->slot = (size_t)hosttab_hash(host) & t->mask;
+	op->hash = hosttab_hash(host);
 	op->bytes = bytes;
 	op->pkts = pkts;
 	op->flows = flows;
-	p = (const char *)&t->slots[op->slot];
+	p = (const char *)&t->slots[(size_t)op->hash & t->mask];
 	__builtin_prefetch(p, 1);
 	__builtin_prefetch(p + sizeof(struct host_entry) - 1, 1);
 }
@@ -248,12 +289,13 @@ hosttab_overflow(const struct hosttab *t)
 const struct host_entry *
 hosttab_find(const struct hosttab *t, const struct ft_addr *host)
 {
-	size_t i = (size_t)hosttab_hash(host) & t->mask;
+	size_t i = 0;
 	const struct host_entry *e;
 
 	hosttab_sync(t);
 	if (host->family != FT_AF_INET && host->family != FT_AF_INET6)
 		return NULL;
+	i = (size_t)hosttab_hash(host) & t->mask;
 	for (;;) {
 		e = &t->slots[i];
 		if (e->addr.family == FT_AF_NONE)

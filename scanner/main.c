@@ -87,7 +87,7 @@ main(int argc, char *argv[])
 	struct errbuf eb;
 	sigset_t orig;
 	cfg_t *cfg, *sc;
-	const char *pidfile = NULL;
+	char *pidfile = NULL;
 
 	while ((ch = getopt_long(argc, argv, "df:nv", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -155,10 +155,12 @@ main(int argc, char *argv[])
 	sc = cfg_getsec(cfg, "scanner");
 	if (spool_lock(&s.sp, 120000, &eb) == -1)
 		fatalx("%s", eb.msg);
+	s.o.child_close_fd = s.sp.lock_fd;
 	if (!once) {
-		pidfile = cfg_getstr(sc, "pidfile");
-		if (pidfile != NULL && pidfile[0] != '\0' &&
-		    daemon_pidfile_write(pidfile) == -1)
+		/* A copy: a reload frees the configuration. */
+		if ((pidfile = strdup(cfg_getstr(sc, "pidfile"))) == NULL)
+			fatal("strdup");
+		if (pidfile[0] != '\0' && daemon_pidfile_write(pidfile) == -1)
 			fatal("pidfile %s", pidfile);
 	}
 	if (daemon_drop_privs(cfg_getstr(sc, "user"), NULL) == -1)
@@ -193,13 +195,19 @@ main(int argc, char *argv[])
 				    eb.msg);
 				continue;
 			}
-			/* Let the old spool go first: the new one locks. */
-			spool_close(&s.sp);
-			if (scan_init(&ns, ncfg, &eb) == -1 ||
-			    spool_lock(&ns.sp, 120000, &eb) == -1) {
-				fatalx("reload: %s", eb.msg);
+			if (scan_init(&ns, ncfg, &eb) == -1) {
+				log_warnx(
+				    "reload: %s (keeping the old configuration)",
+				    eb.msg);
+				conf_free(ncfg);
+				continue;
 			}
+			/* The old scanner lets go of the lock, the new takes
+			 * it. */
 			scan_clear(&s);
+			if (spool_lock(&ns.sp, 120000, &eb) == -1)
+				fatalx("reload: %s", eb.msg);
+			ns.o.child_close_fd = ns.sp.lock_fd;
 			conf_free(cfg);
 			cfg = ncfg;
 			s = ns;
@@ -212,5 +220,6 @@ main(int argc, char *argv[])
 	conf_free(cfg);
 	if (pidfile != NULL && pidfile[0] != '\0')
 		daemon_pidfile_remove(pidfile);
+	free(pidfile);
 	return 0;
 }

@@ -69,6 +69,7 @@ rrdout_init(struct rrdout *o, const char *dir, const char *daemon,
 	}
 	o->step = step;
 	o->fork_writer = 1;
+	o->child_close_fd = -1;
 	if ((o->dir = strdup(dir)) == NULL)
 		goto oom;
 	if (daemon != NULL && daemon[0] != '\0' &&
@@ -365,6 +366,10 @@ rrdout_write_direct(struct rrdout *o, const uint64_t *rows, uint64_t start,
 	}
 	if (pid == 0) {
 		close(fds[0]);
+		/* Keep only the writer lock: a new scanner may start as soon
+		 * as ours is gone, and waits for this writer. */
+		if (o->child_close_fd != -1)
+			close(o->child_close_fd);
 		signal(SIGTERM, SIG_IGN);
 		signal(SIGINT, SIG_IGN);
 		signal(SIGHUP, SIG_IGN);

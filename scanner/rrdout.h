@@ -35,7 +35,8 @@ struct rrdout {
 	char *dir;
 	char *daemon; /* NULL: librrd directly */
 	uint32_t step;
-	int fork_writer; /* direct mode: write in a child process */
+	int fork_writer;    /* direct mode: write in a child process */
+	int child_close_fd; /* closed in the writer child (-1: none) */
 	struct rrdout_target *t;
 	size_t n;
 };

@@ -37,6 +37,7 @@ scan_init(struct scan *s, cfg_t *cfg, struct errbuf *eb)
 	memset(s, 0, sizeof(*s));
 	s->sp.ledger_fd = -1;
 	s->sp.lock_fd = -1;
+	s->sp.writer_fd = -1;
 	interval = cfg_getint(sc, "interval");
 	if (interval < 10 || interval > 86400) {
 		errbuf_set(eb,
@@ -102,6 +103,7 @@ scan_clear(struct scan *s)
 	memset(s, 0, sizeof(*s));
 	s->sp.ledger_fd = -1;
 	s->sp.lock_fd = -1;
+	s->sp.writer_fd = -1;
 }
 
 int
@@ -145,10 +147,10 @@ scan_file(struct scan *s, const char *path, struct scan_result *res,
 	res->lost = flowfile_lost(r);
 	flowfile_close(r);
 	res->st = s->a.st;
-	if (h->end - h->start != s->interval)
+	if (res->end - res->start != s->interval)
 		log_warnx("%s: interval is %" PRIu64
 			  " s, the RRD step is %" PRIu32 " s",
-		    path, h->end - h->start, s->interval);
+		    path, res->end - res->start, s->interval);
 
 	if (rrdout_write(&s->o, s->a.rows, res->start, res->end, &res->rrd) ==
 	    -1) {

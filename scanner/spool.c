@@ -24,6 +24,7 @@
 
 #define SPOOL_LEDGER "ledger"
 #define SPOOL_LOCK   "lock"
+#define SPOOL_WLOCK  "writer.lock"
 
 int
 spool_parse_archive(const char *s, enum spool_archive *a)
@@ -125,6 +126,7 @@ spool_open(struct spool *s, const char *dir, const char *state_dir,
 	memset(s, 0, sizeof(*s));
 	s->ledger_fd = -1;
 	s->lock_fd = -1;
+	s->writer_fd = -1;
 	s->archive = archive;
 	if ((s->dir = strdup(dir)) == NULL ||
 	    (s->state_dir = strdup(state_dir)) == NULL)
@@ -146,10 +148,22 @@ spool_open(struct spool *s, const char *dir, const char *state_dir,
 	snprintf(path, sizeof(path), "%s/%s", state_dir, SPOOL_LEDGER);
 	if (spool_load_ledger(s, path, eb) == -1)
 		goto fail;
-	if ((s->ledger_fd = open(path,
-		 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) == -1) {
+	if ((s->ledger_fd = open(
+		 path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644)) == -1) {
 		errbuf_set(eb, "%s: %s", path, strerror(errno));
 		goto fail;
+	}
+	/* A line torn by a crash gets its end, so the next entry stands
+	 * alone. */
+	{
+		off_t end = lseek(s->ledger_fd, 0, SEEK_END);
+		char last = '\n';
+
+		if (end > 0 && pread(s->ledger_fd, &last, 1, end - 1) == 1 &&
+		    last != '\n' && write(s->ledger_fd, "\n", 1) != 1) {
+			errbuf_set(eb, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
 	}
 	return 0;
 oom:
@@ -166,6 +180,8 @@ spool_close(struct spool *s)
 		close(s->ledger_fd);
 	if (s->lock_fd != -1)
 		close(s->lock_fd);
+	if (s->writer_fd != -1)
+		close(s->writer_fd);
 	free(s->dir);
 	free(s->saved_dir);
 	free(s->state_dir);
@@ -173,6 +189,7 @@ spool_close(struct spool *s)
 	memset(s, 0, sizeof(*s));
 	s->ledger_fd = -1;
 	s->lock_fd = -1;
+	s->writer_fd = -1;
 }
 
 int
@@ -183,19 +200,32 @@ spool_lock(struct spool *s, unsigned wait_ms, struct errbuf *eb)
 	unsigned waited = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", s->state_dir, SPOOL_LOCK);
-	/* Not O_CLOEXEC: the RRD writer child inherits and holds it. */
-	if ((s->lock_fd = open(path, O_RDWR | O_CREAT, 0644)) == -1) {
+	if ((s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) ==
+	    -1) {
 		errbuf_set(eb, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	while (flock(s->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+	if (flock(s->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		errbuf_set(eb, "%s: %s", path,
+		    errno == EWOULDBLOCK ? "held by another scanner"
+					 : strerror(errno));
+		return -1;
+	}
+	/* Inherited by the RRD writer, which outlives a killed scanner. */
+	snprintf(path, sizeof(path), "%s/%s", s->state_dir, SPOOL_WLOCK);
+	if ((s->writer_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) ==
+	    -1) {
+		errbuf_set(eb, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (flock(s->writer_fd, LOCK_EX | LOCK_NB) == -1) {
 		if (errno != EWOULDBLOCK && errno != EINTR) {
 			errbuf_set(eb, "%s: %s", path, strerror(errno));
 			return -1;
 		}
 		if (waited >= wait_ms) {
 			errbuf_set(eb,
-			    "%s: held by another scanner (or its RRD writer)",
+			    "%s: still held by the RRD writer of a previous scanner",
 			    path);
 			return -1;
 		}

@@ -34,7 +34,8 @@ struct spool {
 	int ledger_fd;
 	uint64_t *done; /* sorted interval starts in the ledger */
 	size_t n_done, cap_done;
-	int lock_fd;
+	int lock_fd;   /* instance lock: this scanner */
+	int writer_fd; /* writer lock: this scanner and its RRD writer */
 };
 
 /*
@@ -49,8 +50,10 @@ int spool_open(struct spool *s, const char *dir, const char *state_dir,
     enum spool_archive archive, const char *saved_dir, struct errbuf *eb);
 void spool_close(struct spool *s);
 /*
- * Take the state directory's lock, waiting up to wait_ms for a previous
- * scanner (or its RRD writer) to let go. 0, or -1 with eb set.
+ * Take the state directory's locks: the instance lock at once (another
+ * live scanner is an error), then the writer lock, waiting up to wait_ms
+ * for the RRD writer of a scanner that died to finish. The RRD writer
+ * child closes lock_fd and keeps writer_fd. 0, or -1 with eb set.
  */
 int spool_lock(struct spool *s, unsigned wait_ms, struct errbuf *eb);
 /*

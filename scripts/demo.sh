@@ -15,6 +15,9 @@ cd "$top"
 PORT=${PORT:-8080}
 W=${DEMO_DIR:-$top/demo-work}
 HOURS=${HOURS:-24}
+# Replay pace (x real time): both routers replay in step, so the collector
+# files every flow in its interval by export time.
+SPEED=${SPEED:-1000}
 
 say() { printf '\033[1mdemo:\033[0m %s\n' "$*"; }
 
@@ -67,12 +70,12 @@ wait_for 30 grep -q "listening on" "$W/collector.log" ||
 # collector and scanner see two exporters, as with two real routers.
 say "replaying edge1 (NetFlow v9 from 127.0.0.2) and edge2 (IPFIX from 127.0.0.3)"
 "$B/sensor/flowtally-sensor" -f "$W/flowtally.conf" -d -r "$W/pcap/edge1.pcap" \
-	-n "127.0.0.1:$CPORT" -v 9 -S 127.0.0.2 -t udp=20 -t tcp=20 \
-	-t tcp_rst=5 -t icmp=20 -t general=20 >"$W/sensor-edge1.log" 2>&1 &
+	-n "127.0.0.1:$CPORT" -v 9 -S 127.0.0.2 --speed "$SPEED" -t udp=20 -t tcp=20 \
+	-t tcp.rst=5 -t icmp=20 -t general=20 >"$W/sensor-edge1.log" 2>&1 &
 s1=$!
 "$B/sensor/flowtally-sensor" -f "$W/flowtally.conf" -d -r "$W/pcap/edge2.pcap" \
-	-n "127.0.0.1:$CPORT" -v 10 -S 127.0.0.3 -t udp=20 -t tcp=20 \
-	-t tcp_rst=5 -t icmp=20 -t general=20 >"$W/sensor-edge2.log" 2>&1 &
+	-n "127.0.0.1:$CPORT" -v 10 -S 127.0.0.3 --speed "$SPEED" -t udp=20 -t tcp=20 \
+	-t tcp.rst=5 -t icmp=20 -t general=20 >"$W/sensor-edge2.log" 2>&1 &
 s2=$!
 wait "$s1" || { cat "$W/sensor-edge1.log"; exit 1; }
 wait "$s2" || { cat "$W/sensor-edge2.log"; exit 1; }

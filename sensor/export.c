@@ -31,6 +31,7 @@ struct export
 	size_t mtu;
 	struct flow q[EXPORT_QUEUE];
 	size_t nq;
+	uint64_t q_since; /* when the oldest queued flow was queued */
 	uint64_t last_err_log;
 	int warned_v6;
 	struct export_stats st;
@@ -65,8 +66,29 @@ export_split_hostport(
 	return 0;
 }
 
+/* Bind fd to the numeric address source (any port): 0 or -1. */
 static int
-export_connect(struct export *x, const char *spec, struct errbuf *eb)
+export_bind(int fd, int family, const char *source)
+{
+	struct addrinfo hints, *res = NULL;
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+	if (getaddrinfo(source, "0", &hints, &res) != 0) {
+		errno = EADDRNOTAVAIL;
+		return -1;
+	}
+	rc = bind(fd, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	return rc;
+}
+
+static int
+export_connect(
+    struct export *x, const char *spec, const char *source, struct errbuf *eb)
 {
 	struct addrinfo hints, *res = NULL, *ai;
 	char host[256], port[16];
@@ -93,13 +115,17 @@ export_connect(struct export *x, const char *spec, struct errbuf *eb)
 		if ((fd = socket(
 			 ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 			continue;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		if ((source == NULL ||
+			export_bind(fd, ai->ai_family, source) == 0) &&
+		    connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
 			break;
 		close(fd);
 		fd = -1;
 	}
 	if (fd == -1)
-		errbuf_set(eb, "collector \"%s\": %s", spec, strerror(errno));
+		errbuf_set(eb, "collector \"%s\"%s%s: %s", spec,
+		    source ? " from " : "", source ? source : "",
+		    strerror(errno));
 	freeaddrinfo(res);
 	if (fd == -1)
 		return -1;
@@ -146,7 +172,7 @@ export_new(const struct export_opts *o, struct errbuf *eb)
 	}
 	for (tok = strtok_r(list, ",", &save); tok != NULL;
 	     tok = strtok_r(NULL, ",", &save))
-		if (export_connect(x, tok, eb) == -1)
+		if (export_connect(x, tok, o->source, eb) == -1)
 			goto fail;
 	if (x->nfds == 0) {
 		errbuf_set(eb, "no collector given");
@@ -251,8 +277,17 @@ export_drain(struct export *x, uint64_t now_ms, int all)
 }
 
 void
+export_tick(struct export *x, uint64_t now_ms)
+{
+	if (x->nq > 0 && now_ms >= x->q_since + EXPORT_MAX_WAIT_MS)
+		export_drain(x, now_ms, 1);
+}
+
+void
 export_flow(struct export *x, const struct flow *f, uint64_t now_ms)
 {
+	if (x->nq == 0)
+		x->q_since = now_ms;
 	x->q[x->nq++] = *f;
 	if (x->nq == EXPORT_QUEUE)
 		export_drain(x, now_ms, 0);

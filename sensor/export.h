@@ -24,6 +24,7 @@ struct export_opts {
 				   the first flow's start */
 	uint32_t template_secs; /* template refresh (0: default 60 s) */
 	size_t mtu;             /* datagram size limit (0: 1400) */
+	const char *source;     /* numeric address to send from, or NULL */
 };
 
 struct export_stats {
@@ -54,6 +55,14 @@ int export_set_boot(struct export *x, uint64_t boot_ms);
 void export_flow(struct export *x, const struct flow *f, uint64_t now_ms);
 /* Send everything queued. */
 void export_flush(struct export *x, uint64_t now_ms);
+/*
+ * Send what is queued once the oldest queued flow has waited
+ * EXPORT_MAX_WAIT_MS (of capture time), so each export datagram is stamped
+ * close to its flows' expiry: a collector binning by export time then
+ * files them in the right interval. Call at least once a second.
+ */
+void export_tick(struct export *x, uint64_t now_ms);
+#define EXPORT_MAX_WAIT_MS 1000
 void export_get_stats(const struct export *x, struct export_stats *st);
 
 /*

@@ -71,7 +71,8 @@ flowtable_tmo_lookup(const char *name)
 	for (i = 0; i < FLOWTABLE_NTMO; i++)
 		if (strcmp(name, tmo_names[i]) == 0)
 			return i;
-	if (strcmp(name, "tcp.fin") == 0)
+	if (strcmp(name, "tcp.fin") == 0 || strcmp(name, "tcp_rst") == 0 ||
+	    strcmp(name, "tcp_fin") == 0)
 		return FLOWTABLE_TMO_TCP_FIN;
 	if (strcmp(name, "other") == 0)
 		return FLOWTABLE_TMO_OTHER;

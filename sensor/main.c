@@ -22,6 +22,7 @@
 #include "sensor/export.h"
 #include "sensor/meter.h"
 #include "sensor/opts.h"
+#include "sensor/pace.h"
 
 struct sensor {
 	struct sensor_opts o;
@@ -32,6 +33,7 @@ struct sensor {
 	struct ctl *ctl;
 	int shutdown;
 	int errors; /* -r: files that could not be read to the end */
+	struct pace pace;
 };
 
 static void
@@ -42,8 +44,8 @@ usage(void)
 	    "-n HOST:PORT[,HOST:PORT...]\n"
 	    "           [-v 5|9|10] [-t NAME=SECONDS]... [-m MAXFLOWS] "
 	    "[-s N] [-c CTLSOCK]\n"
-	    "           [-p PIDFILE] [-d] [-D] [-C] [-f CONF] "
-	    "[BPF expression]\n"
+	    "           [-p PIDFILE] [-S SRCADDR] [--speed N] [-d] [-D] [-C] "
+	    "[-f CONF] [BPF expression]\n"
 	    "       flowtally-sensor -c CTLSOCK "
 	    "stats|dump|expire-all|shutdown\n");
 	exit(1);
@@ -66,6 +68,24 @@ sensor_out(void *arg, const struct flow *f, uint64_t now_ms)
 	if (export_set_boot(s->x, meter_first(s->m)) == -1)
 		log_warn("export");
 	export_flow(s->x, f, now_ms);
+}
+
+static void
+sensor_tick(void *arg, uint64_t now_ms)
+{
+	struct sensor *s = arg;
+
+	export_tick(s->x, now_ms);
+}
+
+/* A capture_fn for -r: paced replay (--speed), then metering. */
+static void
+sensor_file_packet(void *arg, const struct capture_pkt *pkt)
+{
+	struct sensor *s = arg;
+
+	pace_wait(&s->pace, pkt->ts_ms);
+	meter_packet(s->m, pkt);
 }
 
 static void
@@ -169,7 +189,7 @@ sensor_files(struct sensor *s, const sigset_t *orig)
 		meter_set_linktype(s->m, capture_linktype(s->cap));
 		while (!daemon_quit && !s->shutdown) {
 			rc = capture_dispatch(
-			    s->cap, 4096, meter_packet, s->m, &eb);
+			    s->cap, 4096, sensor_file_packet, s, &eb);
 			meter_flush(s->m);
 			if (rc == -2)
 				break;
@@ -261,15 +281,18 @@ main(int argc, char **argv)
 	mo.maxflows = s.o.maxflows;
 	memcpy(mo.timeouts, s.o.timeouts, sizeof(mo.timeouts));
 	mo.sampling = s.o.sampling;
+	mo.tick = sensor_tick;
 	if ((s.m = meter_new(&mo, sensor_out, &s)) == NULL)
 		fatal("flow table of %llu flows",
 		    (unsigned long long)s.o.maxflows);
 	memset(&xo, 0, sizeof(xo));
 	xo.version = s.o.version;
 	xo.collectors = s.o.collectors;
+	xo.source = s.o.source;
 	xo.sampling = s.o.sampling;
 	xo.domain = s.o.domain;
 	xo.template_secs = s.o.template_secs;
+	xo.source = s.o.source;
 	xo.boot_ms = live ? wall_ms() : 0;
 	if ((s.x = export_new(&xo, &eb)) == NULL)
 		fatalx("%s", eb.msg);
@@ -313,7 +336,8 @@ main(int argc, char **argv)
 	if (live)
 		sensor_live(&s, &orig);
 	else
-		sensor_files(&s, &orig);
+		pace_init(&s.pace, s.o.speed);
+	sensor_files(&s, &orig);
 
 	log_info("exporting %zu active flows", meter_expire_all(s.m));
 	export_flush(s.x, meter_now(s.m));

@@ -14,6 +14,7 @@
 struct meter {
 	struct flowtable *ft;
 	meter_out_fn *out;
+	meter_tick_fn *tick;
 	void *arg;
 	int linktype;
 	uint32_t sampling;
@@ -74,6 +75,7 @@ meter_new(const struct meter_opts *o, meter_out_fn *out, void *arg)
 		return NULL;
 	}
 	m->out = out;
+	m->tick = o->tick;
 	m->arg = arg;
 	m->sampling = o->sampling > 1 ? o->sampling : 1;
 	return m;
@@ -109,6 +111,8 @@ meter_packet(void *arg, const struct capture_pkt *pkt)
 		meter_flush(m);
 		flowtable_expire(m->ft, m->now);
 		m->last_sweep = m->now;
+		if (m->tick != NULL)
+			m->tick(m->arg, m->now);
 	}
 	if (m->skip > 0) {
 		m->skip--;
@@ -135,6 +139,8 @@ meter_tick(struct meter *m, uint64_t now_ms)
 	meter_flush(m);
 	flowtable_expire(m->ft, m->now);
 	m->last_sweep = m->now;
+	if (m->tick != NULL)
+		m->tick(m->arg, m->now);
 }
 
 size_t

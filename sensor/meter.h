@@ -20,7 +20,11 @@ struct meter;
 /* Receives each expired flow and the current time (latest packet time). */
 typedef void meter_out_fn(void *arg, const struct flow *f, uint64_t now_ms);
 
+/* Called after every expiry sweep (once a second of capture time). */
+typedef void meter_tick_fn(void *arg, uint64_t now_ms);
+
 struct meter_opts {
+	meter_tick_fn *tick;               /* optional, gets meter_new's arg */
 	size_t maxflows;                   /* 0: FLOWTABLE_DEF_MAXFLOWS */
 	uint32_t timeouts[FLOWTABLE_NTMO]; /* seconds */
 	uint32_t sampling;                 /* 1-in-N; 0/1 every packet */

@@ -138,13 +138,27 @@ opts_join(char *dst, size_t cap, char **argv, int argc)
 int
 opts_parse_argv(struct sensor_opts *o, int argc, char **argv, struct errbuf *eb)
 {
+	static const struct option longopts[] = {
+		{ "speed", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	uint64_t v;
 	int ch;
 
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt(argc, argv, "c:CdDf:hi:m:n:p:r:s:t:v:")) != -1) {
+	while ((ch = getopt_long(argc, argv,
+		    "c:CdDf:hi:m:n:p:r:S:s:t:v:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'P':
+			if (opts_number(optarg, 0, 1000000, &v) == -1) {
+				errbuf_set(eb,
+				    "--speed %s: expected 0..1000000", optarg);
+				return -1;
+			}
+			o->speed = (uint32_t)v;
+			break;
 		case 'c':
 			o->ctlsock = optarg;
 			o->set |= OPTS_SET_CTL;
@@ -202,6 +216,10 @@ opts_parse_argv(struct sensor_opts *o, int argc, char **argv, struct errbuf *eb)
 			}
 			o->sampling = (uint32_t)v;
 			o->set |= OPTS_SET_SAMPLING;
+			break;
+		case 'S':
+			o->source = optarg;
+			o->set |= OPTS_SET_SOURCE;
 			break;
 		case 't':
 			if (opts_timeout(o, optarg, eb) == -1)
@@ -330,6 +348,8 @@ opts_apply_conf(struct sensor_opts *o, cfg_t *cfg, struct errbuf *eb)
 		o->ctlsock = cfg_getstr(s, "control_socket");
 	if (!(o->set & OPTS_SET_PIDFILE))
 		o->pidfile = cfg_getstr(s, "pidfile");
+	if (!(o->set & OPTS_SET_SOURCE))
+		o->source = cfg_getstr(s, "source_address");
 	o->user = cfg_getstr(s, "user");
 	o->chroot = cfg_getstr(s, "chroot");
 	return 0;

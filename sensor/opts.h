@@ -23,12 +23,14 @@
 #define OPTS_SET_COLL     0x10
 #define OPTS_SET_PIDFILE  0x20
 #define OPTS_SET_CTL      0x40
+#define OPTS_SET_SOURCE   0x80
 
 struct sensor_opts {
 	const char *iface;
 	const char *files[OPTS_MAX_FILES];
 	int nfiles;
 	char collectors[1024];
+	const char *source; /* -S: address to export from */
 	int version;
 	uint32_t timeouts[FLOWTABLE_NTMO];
 	int timeout_set[FLOWTABLE_NTMO]; /* given with -t */
@@ -39,6 +41,7 @@ struct sensor_opts {
 	int snaplen;
 	int promisc;
 	char filter[1024]; /* BPF expression (argv joined, or config) */
+	uint32_t speed;    /* --speed: -r replay pace, x capture time; 0 max */
 	const char *ctlsock;
 	const char *pidfile;
 	const char *user;

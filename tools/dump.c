@@ -218,7 +218,13 @@ int
 dump_finish(struct dump *d)
 {
 	const struct dump_totals *t = &d->tot;
+	char line[DUMPFMT_LINE_MAX];
 
+	/* Scripts reading CSV get the header line even with no records. */
+	if (!d->o.stats && !d->header_done) {
+		fputs(dumpfmt_header(d->o.kind, line, sizeof(line)), d->out);
+		d->header_done = true;
+	}
 	if (d->o.stats) {
 		if (d->o.kind == DUMPFMT_JSON)
 			fprintf(d->out,

@@ -127,6 +127,11 @@ PY
 "$DUMP" --stats --since 2023-11-14T23:00:00Z "$T/tree" | grep -q '^totals files 1 ' ||
 	fail "--since did not skip the earlier files"
 
+# An empty tree (only an in-progress file) prints just the CSV header.
+mkdir -p "$T/empty"
+cp "$f" "$T/empty/.ft-inprogress.1700000100.7"
+[ "$("$DUMP" -o csv "$T/empty")" = "$HDR" ] || fail "empty tree: not just the header"
+
 # 6. Not a flow file: a clear error naming it, non-zero exit.
 echo "hello" > "$T/bogus"
 "$DUMP" "$T/bogus" 2> "$T/bogus.err" && fail "bogus file accepted"

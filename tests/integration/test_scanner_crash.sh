@@ -56,7 +56,7 @@ crash_mode() {
 		rrdcached -g -l "unix:$T/sock" -b "$T" -B -p "$T/rc.pid" \
 		    -w 3600 -f 7200 >"$T/rrdcached.log" 2>&1 &
 		RCPID=$!
-		for _ in $(seq 100); do [ -S "$T/sock" ] && break; sleep 0.05; done
+		for _ in $(seq 600); do [ -S "$T/sock" ] && break; sleep 0.05; done
 		[ -S "$T/sock" ] || { echo "rrdcached did not start"; exit 1; }
 		daemon="unix:$T/sock"
 	fi

@@ -33,7 +33,7 @@ run_mode() {
 		rrdcached -g -l "unix:$d/sock" -b "$d/rrd" -B -p "$d/rc.pid" \
 		    -w 3600 -f 7200 >"$d/rrdcached.log" 2>&1 &
 		RCPID=$!
-		for _ in $(seq 100); do [ -S "$d/sock" ] && break; sleep 0.05; done
+		for _ in $(seq 600); do [ -S "$d/sock" ] && break; sleep 0.05; done
 		[ -S "$d/sock" ] || { echo "rrdcached did not start"; exit 1; }
 		echo "rrdcached = \"unix:$d/sock\"" >>"$d/ft.conf"
 		daemon="unix:$d/sock"

@@ -12,7 +12,8 @@ per service and per protocol, the way flowtally's scanner classifies:
 - services: a packet counts in service_<s>_src when its source port is in
   the service's port set for its protocol, and in service_<s>_dst when its
   destination port is; both may hold;
-- protocols by number.
+- protocols by number; ToS classes by the raw ToS byte;
+- network x service: once when either port is in the service.
 
 It is the oracle of the end-to-end test, so it shares no code with
 flowtally. Usage:
@@ -21,9 +22,14 @@ flowtally. Usage:
 
 spec.json: {"subnets": [...], "networks": {"label": [prefixes]},
             "services": {"label": [[proto, lo, hi], ...]},
-            "protocols": {"label": number}}
+            "protocols": {"label": number},
+            "network_services": {"network": ["service", ...]},
+            "tos": {"label": [lo, hi]}}
+A network x service object counts a packet once when either port is in the
+service (the scanner's rule); ToS classes match the raw ToS byte.
 Prints JSON: {"<interval start>": {"<router or _all>": {"<object>":
-{"in_bytes":..,"out_bytes":..,"in_pkts":..,"out_pkts":..}}}}
+{"in_bytes":..,"out_bytes":..,"in_pkts":..,"out_pkts":..}}}}; the scope
+"_hosts" holds the same counters per local host address.
 """
 import argparse
 import ipaddress
@@ -67,6 +73,7 @@ def packets(path):
             ihl = (frame[p] & 15) * 4
             iplen = struct.unpack_from("!H", frame, p + 2)[0]
             proto = frame[p + 9]
+            tos = frame[p + 1]
             fragoff = struct.unpack_from("!H", frame, p + 6)[0] & 0x1FFF
             src = ipaddress.IPv4Address(frame[p + 12:p + 16])
             dst = ipaddress.IPv4Address(frame[p + 16:p + 20])
@@ -74,6 +81,7 @@ def packets(path):
         elif et == 0x86DD and len(frame) >= p + 40:
             iplen = 40 + struct.unpack_from("!H", frame, p + 4)[0]
             proto = frame[p + 6]
+            tos = (struct.unpack_from("!H", frame, p)[0] >> 4) & 0xFF
             fragoff = 0
             src = ipaddress.IPv6Address(frame[p + 8:p + 24])
             dst = ipaddress.IPv6Address(frame[p + 24:p + 40])
@@ -85,7 +93,7 @@ def packets(path):
             sport, dport = struct.unpack_from("!HH", frame, l4)
         elif fragoff == 0 and proto in (1, 58) and len(frame) >= l4 + 2:
             dport = frame[l4] << 8 | frame[l4 + 1]
-        yield ts, src, dst, proto, sport, dport, iplen
+        yield ts, src, dst, proto, tos, sport, dport, iplen
 
 
 def main():
@@ -100,14 +108,17 @@ def main():
                 for k, v in spec.get("networks", {}).items()}
     services = spec.get("services", {})
     protocols = spec.get("protocols", {})
+    netsvc = spec.get("network_services", {})
+    tos_classes = spec.get("tos", {})
 
     def local(addr):
         return any(addr.version == n.version and addr in n for n in subnets)
 
     out = defaultdict(lambda: defaultdict(lambda: defaultdict(lambda: defaultdict(int))))
+    hosts = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
     for item in a.inputs:
         router, path = item.split("=", 1)
-        for ts, src, dst, proto, sport, dport, iplen in packets(path):
+        for ts, src, dst, proto, tos, sport, dport, iplen in packets(path):
             bucket = int(ts) - int(ts) % a.interval
             sl, dl = local(src), local(dst)
             if dl and sl:
@@ -128,17 +139,34 @@ def main():
                         objs.append("service_%s_src" % label)
                     if any(proto == p and lo <= dport <= hi for p, lo, hi in ports):
                         objs.append("service_%s_dst" % label)
+                for label, (lo, hi) in tos_classes.items():
+                    if lo <= tos <= hi:
+                        objs.append("tos_" + label)
                 for label, nets in networks.items():
                     if any(host.version == n.version and host in n for n in nets):
                         objs.append("network_" + label)
+                        for svc in netsvc.get(label, []):
+                            ports = services[svc]
+                            if any(proto == p and (lo <= sport <= hi or lo <= dport <= hi)
+                                   for p, lo, hi in ports):
+                                objs.append("network_%s_service_%s" % (label, svc))
                 pre = d
+                h = hosts[bucket][str(host)]
+                h[d + "_bytes"] += iplen
+                h[d + "_pkts"] += 1
             else:
                 pre = "in"  # internal/transit totals use the in_* counters
             for scope in ("_all", router):
                 for o in objs:
+                    # Networks are site-wide, as in CUFlow: no per-router
+                    # network RRDs.
+                    if scope != "_all" and o.startswith("network_"):
+                        continue
                     c = out[bucket][scope][o]
                     c[pre + "_bytes"] += iplen
                     c[pre + "_pkts"] += 1
+    for bucket, h in hosts.items():
+        out[bucket]["_hosts"] = h
     json.dump(out, sys.stdout, indent=1, sort_keys=True)
     print()
 

@@ -501,6 +501,72 @@ test_flowfile_not_closed(void **state)
 }
 
 static void
+test_flowfile_corrupt_exporter_table(void **state)
+{
+	struct ctx *c = *state;
+	struct flowfile_exporter e[3];
+	struct flowfile_reader *r;
+	struct errbuf eb;
+	struct flow *f, *g;
+	size_t n = 100, len;
+	char path[512], err[512];
+	uint8_t *b;
+	int errs;
+
+	memset(e, 0, sizeof(e));
+	f = make_flows(n, 0);
+	g = calloc(n, sizeof(*g));
+	write_file(
+	    c->dir, f, n, FLOWFILE_CODEC_NONE, 0, e, 3, path, sizeof(path));
+	b = slurp(path, &len);
+	b[len - 50] ^= 1; /* inside the last exporter entry */
+	assert_int_equal(flowfile_open_mem(b, len, "exp", &r, &eb), 0);
+	assert_int_equal(flowfile_header(r)->n_exporters, 0);
+	assert_int_equal(read_all(r, g, n, &errs, err, sizeof(err)), n);
+	assert_memory_equal(f, g, n * sizeof(*f));
+	assert_int_equal(errs, 1);
+	assert_non_null(strstr(err, "exp: exporter table at offset"));
+	assert_int_equal(flowfile_lost(r), 0);
+	assert_true(flowfile_damaged(r));
+	flowfile_close(r);
+	free(b);
+	free(f);
+	free(g);
+}
+
+static void
+test_flowfile_writer_errors(void **state)
+{
+	struct ctx *c = *state;
+	struct flowfile_opts o = { .codec = 7 };
+	struct flowfile_writer *w, *w2;
+	struct flowfile_exporter e;
+	char dir[128];
+
+	snprintf(dir, sizeof(dir), "%s/missing", c->dir);
+	assert_int_equal(
+	    flowfile_writer_open(dir, T_START, T_END, NULL, &w), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(
+	    flowfile_writer_open(c->dir, T_START, T_END, &o, &w), -1);
+	assert_int_equal(errno, EINVAL);
+	/* One writer per interval and directory in a process. */
+	assert_int_equal(
+	    flowfile_writer_open(c->dir, T_START, T_END, NULL, &w), 0);
+	assert_int_equal(
+	    flowfile_writer_open(c->dir, T_START, T_END, NULL, &w2), -1);
+	assert_int_equal(errno, EEXIST);
+	/* Too many exporters: close fails and removes the file. */
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(
+	    flowfile_writer_close(w, &e, FLOWFILE_MAX_EXPORTERS + 1, NULL, 0),
+	    -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(rmdir(c->dir), 0);
+	assert_int_equal(mkdir(c->dir, 0700), 0);
+}
+
+static void
 test_flowfile_names(void **state)
 {
 	char buf[128];
@@ -584,6 +650,10 @@ main(void)
 		    test_flowfile_flipped_block_header_byte, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_flowfile_not_closed, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_flowfile_corrupt_exporter_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_flowfile_writer_errors, setup, teardown),
 		cmocka_unit_test(test_flowfile_names),
 		cmocka_unit_test_setup_teardown(
 		    test_flowfile_publish_nested_no_replace, setup, teardown),

@@ -141,6 +141,42 @@ test_hosttab_many(void **state)
 	hosttab_free(NULL);
 }
 
+/* Growth with adds still queued: every count survives the rehashes. */
+static void
+test_hosttab_growth(void **state)
+{
+	struct hosttab *t = hosttab_new(300000);
+	struct ft_addr a;
+	uint32_t i;
+	uint64_t sum = 0;
+	size_t k;
+
+	(void)state;
+	assert_non_null(t);
+	for (i = 0; i < 200000; i++) {
+		a = v4(i * 2654435761u);
+		hosttab_add(t, &a, i & 1 ? HOST_OUT : HOST_IN, i, 1, 1);
+		a = v4(7); /* one host seen throughout */
+		hosttab_add(t, &a, HOST_IN, 1, 1, 1);
+	}
+	assert_int_equal(hosttab_count(t), 200001);
+	a = v4(7);
+	assert_int_equal(hosttab_find(t, &a)->c.bytes[HOST_IN], 200000);
+	for (k = 0; k < hosttab_count(t); k++) {
+		const struct host_entry *e = hosttab_entry(t, k);
+
+		sum += e->c.bytes[HOST_IN] + e->c.bytes[HOST_OUT];
+	}
+	/* sum of 0..199999 plus the 200000 of host 7 (and 7 = i*K never). */
+	assert_true(sum == (uint64_t)199999 * 200000 / 2 + 200000);
+	assert_int_equal(hosttab_overflow(t)->flows[HOST_IN], 0);
+	hosttab_reset(t);
+	assert_null(hosttab_find(t, &a));
+	hosttab_add(t, &a, HOST_OUT, 3, 1, 1);
+	assert_int_equal(hosttab_find(t, &a)->c.bytes[HOST_OUT], 3);
+	hosttab_free(t);
+}
+
 int
 main(void)
 {
@@ -148,6 +184,7 @@ main(void)
 		cmocka_unit_test(test_hosttab_counts),
 		cmocka_unit_test(test_hosttab_overflow_reset),
 		cmocka_unit_test(test_hosttab_many),
+		cmocka_unit_test(test_hosttab_growth),
 	};
 
 	return cmocka_run_group_tests_name("hosttab", tests, NULL, NULL);

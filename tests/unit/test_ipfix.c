@@ -96,7 +96,7 @@ test_ipfix_header_sequence_sampling(void **state)
 		assert_int_equal(info.sequence, want);
 		assert_int_equal(info.records, 4);
 		assert_int_equal(info.options, i % 3 == 0 ? 1 : 0);
-		want += info.records; /* options records not counted */
+		want += info.records + info.options; /* RFC 7011 3.1 */
 		assert_int_equal(out.f[0].sampling, 512);
 	}
 	nf_encoder_free(e);

@@ -430,6 +430,22 @@ test_nf9_persistence(void **state)
 	assert_int_equal(nf_session_load(s2, path), -1);
 	assert_int_equal(nf_session_load(s2, "/nonexistent/x"), -1);
 	nf_session_free(s2);
+	/* Many exporters that only sent data (no templates, no samplers). */
+	s2 = nf_session_new(NULL);
+	for (n = 0; n < 20; n++) {
+		struct nft_pkt p;
+
+		nft_pkt_v9(&p, 1, 2, 3, (uint32_t)n);
+		nft_set_begin(&p, 300);
+		wbuf_zero(&p.w, 8);
+		nft_set_end(&p, 4);
+		(void)nft_decode(s2, &p, &out, &info);
+	}
+	assert_int_equal(nf_session_save(s2, path), 0);
+	nf_session_free(s2);
+	s2 = nf_session_new(NULL);
+	assert_int_equal(nf_session_load(s2, path), 0);
+	nf_session_free(s2);
 	unlink(path);
 	nf_encoder_free(e);
 	nf_session_free(s);

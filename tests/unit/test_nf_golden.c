@@ -3,7 +3,10 @@
  * file (68 IPFIX messages) decodes to tshark's record count and counter
  * sums. With --print FILE...: decode the files in order as datagrams of one
  * exporter and print one JSON line per packet and per flow, for the
- * Logstash-expectation checker tests/tools/nf_golden_check.py.
+ * Logstash-expectation checker tests/tools/nf_golden_check.py. With
+ * --encode VERSION SAMPLING N PREFIX: encode N generated flows (every third
+ * IPv6 for v9/IPFIX) into datagrams PREFIX0.bin, PREFIX1.bin, ... and print
+ * what was encoded, for tests/tools/nf_tshark_check.py.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +20,7 @@
 
 #include "lib/addr.h"
 #include "lib/nfdecode.h"
+#include "lib/nfencode.h"
 #include "nf_testutil.h"
 
 static uint8_t *
@@ -107,6 +111,63 @@ print_mode(int argc, char **argv)
 	return 0;
 }
 
+static int
+encode_mode(char **argv)
+{
+	struct nf_encoder_opts o = { .version = atoi(argv[0]),
+		.sampling = (uint32_t)atoi(argv[1]),
+		.domain = 3,
+		.boot_ms = 1700000000000ull,
+		.template_every = 5 };
+	struct nf_encoder *e = nf_encoder_new(&o);
+	size_t n = (size_t)atoi(argv[2]), i, done = 0, consumed, skipped;
+	size_t k = 0, recs = 0, v6 = 0;
+	uint64_t octets = 0, packets = 0;
+	struct flow *flows;
+	uint8_t buf[1400];
+	char path[4096];
+	ssize_t len;
+	FILE *fp;
+
+	if (e == NULL || n == 0 || (flows = calloc(n, sizeof(*flows))) == NULL)
+		return 1;
+	for (i = 0; i < n; i++)
+		nft_make_flow(
+		    &flows[i], (unsigned)i, o.version != 5 && i % 3 == 0);
+	while (done < n) {
+		len = nf_encoder_pack(e, flows + done, n - done,
+		    1700000100000ull + k * 1000, buf, sizeof(buf), &consumed,
+		    &skipped);
+		if (len < 0)
+			return 1;
+		for (i = done; i < done + consumed; i++) {
+			if (o.version == 5 && flows[i].src.family != FT_AF_INET)
+				continue;
+			recs++;
+			octets += o.version == 5 && flows[i].bytes > UINT32_MAX
+			    ? UINT32_MAX
+			    : flows[i].bytes;
+			packets += flows[i].packets;
+			v6 += flows[i].src.family == FT_AF_INET6;
+		}
+		done += consumed;
+		if (len == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s%zu.bin", argv[3], k++);
+		if ((fp = fopen(path, "wb")) == NULL ||
+		    fwrite(buf, 1, (size_t)len, fp) != (size_t)len)
+			return 1;
+		fclose(fp);
+	}
+	printf("{\"datagrams\":%zu,\"records\":%zu,\"octets\":%llu,"
+	       "\"packets\":%llu,\"v6\":%zu}\n",
+	    k, recs, (unsigned long long)octets, (unsigned long long)packets,
+	    v6);
+	free(flows);
+	nf_encoder_free(e);
+	return 0;
+}
+
 struct sums {
 	uint64_t records, octets, packets;
 };
@@ -167,5 +228,7 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "--print") == 0)
 		return print_mode(argc - 2, argv + 2);
+	if (argc == 6 && strcmp(argv[1], "--encode") == 0)
+		return encode_mode(argv + 2);
 	return cmocka_run_group_tests_name("nf_golden", tests, NULL, NULL);
 }

@@ -210,6 +210,99 @@ test_sensor_export_collectors(void **state)
 	assert_non_null(strstr(eb.msg, "version 7"));
 }
 
+/* A loopback UDP socket standing for a collector; its "HOST:PORT". */
+static int
+sink_open(char *coll, size_t len)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	int fd;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	snprintf(coll, len, "127.0.0.1:%u", ntohs(sin.sin_port));
+	return fd;
+}
+
+static void
+test_sensor_export_tick_sends_after_max_wait(void **state)
+{
+	struct export_opts o;
+	struct export_stats st;
+	struct errbuf eb;
+	struct export *x;
+	struct flow f;
+	char coll[64];
+	int fd;
+	uint64_t t0 = 1767225600000ULL;
+
+	(void)state;
+	fd = sink_open(coll, sizeof(coll));
+	memset(&o, 0, sizeof(o));
+	o.version = 9;
+	o.collectors = coll;
+	o.boot_ms = t0 - 5000;
+	assert_non_null(x = export_new(&o, &eb));
+	mkflow(&f, 1, 0);
+	export_flow(x, &f, t0);
+	export_tick(x, t0 + EXPORT_MAX_WAIT_MS - 1);
+	export_get_stats(x, &st);
+	assert_int_equal(st.datagrams, 0); /* not due yet */
+	mkflow(&f, 2, 0);
+	export_flow(x, &f, t0 + 500); /* the oldest flow still decides */
+	export_tick(x, t0 + EXPORT_MAX_WAIT_MS);
+	export_get_stats(x, &st);
+	assert_int_equal(st.datagrams, 1);
+	assert_int_equal(st.flows, 2);
+	export_tick(x, t0 + 10 * EXPORT_MAX_WAIT_MS); /* nothing queued */
+	export_get_stats(x, &st);
+	assert_int_equal(st.datagrams, 1);
+	export_free(x);
+	close(fd);
+}
+
+static void
+test_sensor_export_source_address(void **state)
+{
+	struct export_opts o;
+	struct errbuf eb;
+	struct export *x;
+	struct flow f;
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	uint8_t buf[2000];
+	char coll[64];
+	int fd;
+
+	(void)state;
+	fd = sink_open(coll, sizeof(coll));
+	memset(&o, 0, sizeof(o));
+	o.version = 5;
+	o.collectors = coll;
+	o.source = "127.0.0.3";
+	o.boot_ms = 1767225600000ULL;
+	assert_non_null(x = export_new(&o, &eb));
+	mkflow(&f, 1, 0);
+	export_flow(x, &f, o.boot_ms + 1000);
+	export_flush(x, o.boot_ms + 1000);
+	assert_true(recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			&fl) > 0);
+	assert_int_equal(ntohl(from.sin_addr.s_addr), 0x7f000003);
+	export_free(x);
+
+	o.source = "not-an-address";
+	assert_null(export_new(&o, &eb));
+	assert_non_null(strstr(eb.msg, "not-an-address"));
+	o.source = "::1"; /* no IPv6 route to an IPv4 collector */
+	assert_null(export_new(&o, &eb));
+	close(fd);
+}
+
 static void
 test_sensor_opts_flags_and_conf(void **state)
 {
@@ -284,6 +377,8 @@ main(void)
 		cmocka_unit_test(test_sensor_export_ipfix_roundtrip),
 		cmocka_unit_test(test_sensor_export_collectors),
 		cmocka_unit_test(test_sensor_opts_flags_and_conf),
+		cmocka_unit_test(test_sensor_export_tick_sends_after_max_wait),
+		cmocka_unit_test(test_sensor_export_source_address),
 	};
 	return cmocka_run_group_tests_name("sensor_export", tests, NULL, NULL);
 }
