@@ -83,7 +83,7 @@ main(int argc, char *argv[])
 	};
 	const char *conffile = conf_default_path(), *import = NULL;
 	int ch, dflag = 0, nflag = 0, once = 0, verbose = 0;
-	struct scan s;
+	struct scan *s;
 	struct errbuf eb;
 	sigset_t orig;
 	cfg_t *cfg, *sc;
@@ -150,12 +150,15 @@ main(int argc, char *argv[])
 		conf_free(cfg);
 		return 0;
 	}
-	if (scan_init(&s, cfg, &eb) == -1)
+	/* On the heap: its parts point at each other, so it never moves. */
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatal("calloc");
+	if (scan_init(s, cfg, &eb) == -1)
 		fatalx("%s", eb.msg);
 	sc = cfg_getsec(cfg, "scanner");
-	if (spool_lock(&s.sp, 120000, &eb) == -1)
+	if (spool_lock(&s->sp, 120000, &eb) == -1)
 		fatalx("%s", eb.msg);
-	s.o.child_close_fd = s.sp.lock_fd;
+	s->o.child_close_fd = s->sp.lock_fd;
 	if (!once) {
 		/* A copy: a reload frees the configuration. */
 		if ((pidfile = strdup(cfg_getstr(sc, "pidfile"))) == NULL)
@@ -174,18 +177,18 @@ main(int argc, char *argv[])
 	}
 	if (daemon_signals(&orig) == -1)
 		fatal("signals");
-	log_info("started: %zu RRDs, interval %u s%s%s", s.o.n, s.interval,
-	    s.o.daemon ? ", through rrdcached " : "",
-	    s.o.daemon ? s.o.daemon : "");
+	log_info("started: %zu RRDs, interval %u s%s%s", s->o.n, s->interval,
+	    s->o.daemon ? ", through rrdcached " : "",
+	    s->o.daemon ? s->o.daemon : "");
 	for (;;) {
-		scan_pass(&s, &daemon_quit);
+		scan_pass(s, &daemon_quit);
 		if (once || daemon_quit)
 			break;
-		wait_next(s.interval, &orig);
+		wait_next(s->interval, &orig);
 		if (daemon_quit)
 			break;
 		if (daemon_reload) {
-			struct scan ns;
+			struct scan *ns;
 			cfg_t *ncfg;
 
 			daemon_reload = 0;
@@ -195,7 +198,9 @@ main(int argc, char *argv[])
 				    eb.msg);
 				continue;
 			}
-			if (scan_init(&ns, ncfg, &eb) == -1) {
+			if ((ns = calloc(1, sizeof(*ns))) == NULL ||
+			    scan_init(ns, ncfg, &eb) == -1) {
+				free(ns);
 				log_warnx(
 				    "reload: %s (keeping the old configuration)",
 				    eb.msg);
@@ -204,19 +209,21 @@ main(int argc, char *argv[])
 			}
 			/* The old scanner lets go of the lock, the new takes
 			 * it. */
-			scan_clear(&s);
-			if (spool_lock(&ns.sp, 120000, &eb) == -1)
+			scan_clear(s);
+			free(s);
+			s = ns;
+			if (spool_lock(&s->sp, 120000, &eb) == -1)
 				fatalx("reload: %s", eb.msg);
-			ns.o.child_close_fd = ns.sp.lock_fd;
+			s->o.child_close_fd = s->sp.lock_fd;
 			conf_free(cfg);
 			cfg = ncfg;
-			s = ns;
-			log_info("reloaded: %zu RRDs", s.o.n);
+			log_info("reloaded: %zu RRDs", s->o.n);
 		}
 		daemon_usr1 = 0;
 	}
 	log_info("exiting");
-	scan_clear(&s);
+	scan_clear(s);
+	free(s);
 	conf_free(cfg);
 	if (pidfile != NULL && pidfile[0] != '\0')
 		daemon_pidfile_remove(pidfile);

@@ -113,7 +113,8 @@ spool_load_ledger(struct spool *s, const char *path, struct errbuf *eb)
 		}
 	}
 	fclose(fp);
-	qsort(s->done, s->n_done, sizeof(*s->done), spool_cmp_u64);
+	if (s->n_done > 1)
+		qsort(s->done, s->n_done, sizeof(*s->done), spool_cmp_u64);
 	return 0;
 }
 
