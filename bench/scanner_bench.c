@@ -323,39 +323,79 @@ cmd_classify(const char *conf, const char *file, int runs)
 	return 0;
 }
 
-/* n RRDs named b<i>.rrd under dir, created by rrdout first. */
+/* One baseline update of b<i>.rrd at time e, for i < n. */
+static void
+baseline_updates(const char *dir, size_t n, uint64_t e, const char *daemon)
+{
+	char path[4096], val[200];
+	const char *argv[1];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/b%zu.rrd", dir, i);
+		snprintf(val, sizeof(val), "%" PRIu64 ":1:2:3:4:5:6", e);
+		argv[0] = val;
+		if (daemon == NULL) {
+			if (rrd_update_r(path, NULL, 1, argv) != 0) {
+				fprintf(stderr, "%s\n", rrd_get_error());
+				rrd_clear_error();
+			}
+		} else if (rrdc_update(path, 1, argv) != 0) {
+			fprintf(stderr, "%s\n", rrd_get_error());
+			rrd_clear_error();
+		}
+	}
+}
+
+static int
+make_targets(struct rrdout *o, size_t n, const char *prefix)
+{
+	char name[64];
+	size_t i;
+
+	if ((o->t = calloc(n, sizeof(*o->t))) == NULL)
+		return -1;
+	o->n = n;
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "%s%zu.rrd", prefix, i);
+		o->t[i].rel = strdup(name);
+		o->t[i].row = (uint32_t)(i % 64);
+	}
+	return 0;
+}
+
+/*
+ * n RRDs for the baseline (b<i>.rrd) and n for ours (o<i>.rrd), both
+ * created by rrdout and then updated at the same times, so that both
+ * cross the same consolidation boundaries.
+ */
 static int
 cmd_rrd(const char *dir, size_t n, int runs, const char *daemon)
 {
-	struct rrdout o;
+	struct rrdout o, ob;
 	struct rrdout_stats st;
 	struct errbuf eb;
 	uint64_t *rows;
 	double t_lib[32], t_ours[32], t_one[32], t;
 	size_t i;
 	int run;
-	char path[4096], val[200];
-	const char *argv[1];
 
 	if (runs > 32)
 		runs = 32;
-	if (rrdout_init(&o, dir, daemon, 300, &eb) == -1)
+	if (rrdout_init(&o, dir, daemon, 300, &eb) == -1 ||
+	    rrdout_init(&ob, dir, daemon, 300, &eb) == -1)
 		return -1;
 	/* FT_BENCH_NOFORK=1: write in-process, to measure the fork's cost. */
 	if (getenv("FT_BENCH_NOFORK") != NULL)
 		o.fork_writer = 0;
-	o.t = calloc(n, sizeof(*o.t));
-	o.n = n;
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "b%zu.rrd", i);
-		o.t[i].rel = strdup(path);
-		o.t[i].row = (uint32_t)(i % 64);
-	}
+	if (make_targets(&o, n, "o") == -1 || make_targets(&ob, n, "b") == -1)
+		return -1;
 	rows = calloc(64 * AGG_NCOUNT, sizeof(*rows));
 	for (i = 0; i < 64 * AGG_NCOUNT; i++)
 		rows[i] = getenv("FT_BENCH_SMALL") ? i % 6 + 1 : i * 1000;
 	/* Create everything (not timed). */
-	if (rrdout_write(&o, rows, T0, T0 + 300, &st) == -1 || st.errors) {
+	if (rrdout_write(&o, rows, T0, T0 + 300, &st) == -1 || st.errors ||
+	    rrdout_write(&ob, rows, T0, T0 + 300, &st) == -1 || st.errors) {
 		fprintf(stderr, "create failed\n");
 		return -1;
 	}
@@ -363,48 +403,32 @@ cmd_rrd(const char *dir, size_t n, int runs, const char *daemon)
 		/* Debian's librrd 1.7.2 declares the handle API (rrd_client_*)
 		 * but does not export it: the global rrdc_* one it is. */
 		if (rrdc_connect(daemon) != 0) {
-			fprintf(
-			    stderr, "rrd_client_connect %s failed\n", daemon);
+			fprintf(stderr, "rrdc_connect %s failed\n", daemon);
 			return -1;
 		}
 	}
 	for (run = 0; run < runs; run++) {
-		uint64_t e = T0 + 300 + (uint64_t)(3 * run + 1) * 300;
+		uint64_t e = T0 + 600 + (uint64_t)run * 600;
 
-		/* Ours first (alternating the order does not change the
-		 * ratio): rrdout_write, forked writer or one BATCH. */
-		for (i = 0; i < n; i++)
-			o.t[i].last = e;
+		/* Baseline: one librrd (or rrdc) call per RRD. */
 		t = now_s();
-		if (rrdout_write(&o, rows, e, e + 300, &st) == -1 ||
+		baseline_updates(dir, n, e, daemon);
+		t_lib[run] = now_s() - t;
+		/* Ours at the same time: forked writer, or one BATCH. */
+		for (i = 0; i < n; i++)
+			o.t[i].last = e - 300;
+		t = now_s();
+		if (rrdout_write(&o, rows, e - 300, e, &st) == -1 ||
 		    st.updated != n)
 			fprintf(stderr, "rrdout: %zu updated, %zu errors\n",
 			    st.updated, st.errors);
 		t_ours[run] = now_s() - t;
-		/* Baseline: one librrd (or rrd_client) call per RRD. */
-		t = now_s();
-		for (i = 0; i < n; i++) {
-			snprintf(path, sizeof(path), "%s/b%zu.rrd", dir, i);
-			snprintf(val, sizeof(val), "%" PRIu64 ":1:2:3:4:5:6",
-			    e + 600);
-			argv[0] = val;
-			if (daemon == NULL) {
-				if (rrd_update_r(path, NULL, 1, argv) != 0) {
-					fprintf(
-					    stderr, "%s\n", rrd_get_error());
-					rrd_clear_error();
-				}
-			} else if (rrdc_update(path, 1, argv) != 0) {
-				fprintf(stderr, "%s\n", rrd_get_error());
-				rrd_clear_error();
-			}
-		}
-		t_lib[run] = now_s() - t;
-		/* Ours, unknown state (first pass after a restart). */
+		/* Next step: baseline untimed, ours after a "restart". */
+		baseline_updates(dir, n, e + 300, daemon);
 		for (i = 0; i < n; i++)
 			o.t[i].last = 0;
 		t = now_s();
-		rrdout_write(&o, rows, e + 600, e + 900, &st);
+		rrdout_write(&o, rows, e, e + 300, &st);
 		t_one[run] = now_s() - t;
 	}
 	printf("rrds=%zu mode=%s baseline_per_s=%.0f ours_per_s=%.0f "
@@ -414,6 +438,7 @@ cmd_rrd(const char *dir, size_t n, int runs, const char *daemon)
 	if (daemon != NULL)
 		rrdc_disconnect();
 	rrdout_clear(&o);
+	rrdout_clear(&ob);
 	free(rows);
 	return 0;
 }
