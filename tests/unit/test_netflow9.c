@@ -365,6 +365,27 @@ test_nf9_template_flood_bounded(void **state)
 	nf_session_free(s);
 }
 
+/* A collector stopped before any exporter spoke saves an empty session;
+ * its next start must load it without complaint. */
+static void
+test_nf9_persistence_empty(void **state)
+{
+	char path[] = "/tmp/ft-nf9-empty-XXXXXX";
+	struct nf_session *s, *s2;
+	int fd;
+
+	(void)state;
+	assert_true((fd = mkstemp(path)) != -1);
+	close(fd);
+	assert_non_null(s = nf_session_new(NULL));
+	assert_int_equal(nf_session_save(s, path), 0);
+	assert_non_null(s2 = nf_session_new(NULL));
+	assert_int_equal(nf_session_load(s2, path), 0);
+	nf_session_free(s);
+	nf_session_free(s2);
+	unlink(path);
+}
+
 static void
 test_nf9_persistence(void **state)
 {
@@ -525,6 +546,7 @@ main(void)
 		cmocka_unit_test(test_nf9_hostile),
 		cmocka_unit_test(test_nf9_template_flood_bounded),
 		cmocka_unit_test(test_nf9_persistence),
+		cmocka_unit_test(test_nf9_persistence_empty),
 		cmocka_unit_test(test_nf9_options_sampler_table),
 	};
 
