@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/tmutil.h"
+
 void
 opts_defaults(struct sensor_opts *o)
 {
@@ -32,38 +34,11 @@ opts_defaults(struct sensor_opts *o)
 int
 opts_parse_secs(const char *s, uint32_t *secs)
 {
-	unsigned long long v;
-	char *end;
-	unsigned mul = 1;
+	uint64_t v;
 
-	if (*s < '0' || *s > '9')
+	if (tm_parse_duration(s, &v) == -1 || v > UINT32_MAX)
 		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	if (*end != '\0') {
-		switch (*end) {
-		case 's':
-			break;
-		case 'm':
-			mul = 60;
-			break;
-		case 'h':
-			mul = 3600;
-			break;
-		case 'd':
-			mul = 86400;
-			break;
-		default:
-			return -1;
-		}
-		if (end[1] != '\0')
-			return -1;
-	}
-	if (v > UINT32_MAX / mul)
-		return -1;
-	*secs = (uint32_t)(v * mul);
+	*secs = (uint32_t)v;
 	return 0;
 }
 
