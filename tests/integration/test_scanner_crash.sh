@@ -66,10 +66,10 @@ crash_mode() {
 	"$SCANNER" -f "$clean/ft.conf" --once 2>"$clean/log"
 
 	# Kill at moments spread over the run; the delays cycle so that each
-	# phase of a file's processing gets hit. Most are short: on an idle
-	# machine a whole run takes well under a second, and the kills must
-	# still land.
-	local delays=(0.01 0.12 0.04 0.3 0.005 0.2 0.07 0.5 0.02 0.15 0.09 0.03)
+	# phase of a file's processing gets hit. They start short and grow:
+	# on an idle machine a whole run takes well under a second, and the
+	# kills must still land.
+	local delays=(0.005 0.01 0.02 0.03 0.05 0.07 0.1 0.15 0.2 0.3 0.5 0.8)
 	local kills=0 i=0 finished=0
 	while [ $i -lt 24 ]; do
 		"$SCANNER" -f "$crash/ft.conf" --once 2>>"$crash/log" &
