@@ -45,13 +45,13 @@ afile_open(struct afile *af, const char *path, int mode)
 }
 
 int
-afile_write(struct afile *af, const void *p, size_t n)
+afile_write_fd(int fd, const void *p, size_t n)
 {
 	const char *c = p;
 	ssize_t w;
 
 	while (n > 0) {
-		w = write(af->fd, c, n);
+		w = write(fd, c, n);
 		if (w == -1) {
 			if (errno == EINTR)
 				continue;
@@ -61,6 +61,12 @@ afile_write(struct afile *af, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+int
+afile_write(struct afile *af, const void *p, size_t n)
+{
+	return afile_write_fd(af->fd, p, n);
 }
 
 int

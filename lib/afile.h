@@ -24,6 +24,11 @@ int afile_open(struct afile *af, const char *path, int mode);
 /* Write all n bytes: 0, or -1 with errno set. */
 int afile_write(struct afile *af, const void *p, size_t n);
 /*
+ * Write all n bytes of p to fd, retrying short writes and EINTR: 0, or -1
+ * with errno set. For any descriptor (files, sockets, pipes).
+ */
+int afile_write_fd(int fd, const void *p, size_t n);
+/*
  * fsync, close, rename to the target and fsync the directory. On failure
  * the temporary file is removed. Returns 0, or -1 with errno set.
  */

@@ -170,25 +170,6 @@ struct flowfile_writer {
 };
 
 static int
-ff_write_all(int fd, const void *p, size_t n)
-{
-	const uint8_t *c = p;
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, c, n);
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static int
 ff_pwrite_all(int fd, const void *p, size_t n, off_t off)
 {
 	const uint8_t *c = p;
@@ -310,7 +291,7 @@ flowfile_writer_open(const char *dir, uint64_t start, uint64_t end,
 	if (w->fd == -1)
 		goto fail;
 	ff_encode_header(h, w, 0, 0, 0, 0);
-	if (ff_write_all(w->fd, h, sizeof(h)) == -1)
+	if (afile_write_fd(w->fd, h, sizeof(h)) == -1)
 		goto fail_unlink;
 	*out = w;
 	return 0;
@@ -376,7 +357,7 @@ ff_flush_block(struct flowfile_writer *w)
 	put32(blk + FB_PCRC, crc32c(0, blk + FF_BLK_HDR_LEN, stored));
 	put32(blk + 24, 0);
 	put32(blk + FB_HCRC, crc32c(0, blk, FB_HCRC));
-	if (ff_write_all(w->fd, blk, FF_BLK_HDR_LEN + stored) == -1)
+	if (afile_write_fd(w->fd, blk, FF_BLK_HDR_LEN + stored) == -1)
 		return -1;
 	w->off += FF_BLK_HDR_LEN + stored;
 	w->records += w->npend;
@@ -445,7 +426,7 @@ flowfile_writer_close(struct flowfile_writer *w,
 	for (i = 0; i < n_exp; i++)
 		ff_encode_exporter(et + i * FF_EXP_LEN, &exp[i]);
 	exp_crc = crc32c(0, et != NULL ? et : h, n_exp * FF_EXP_LEN);
-	if (n_exp > 0 && ff_write_all(w->fd, et, n_exp * FF_EXP_LEN) == -1)
+	if (n_exp > 0 && afile_write_fd(w->fd, et, n_exp * FF_EXP_LEN) == -1)
 		goto fail;
 	ff_encode_header(h, w, FF_F_CLOSED, exp_off, (uint32_t)n_exp, exp_crc);
 	if (ff_pwrite_all(w->fd, h, sizeof(h), 0) == -1)

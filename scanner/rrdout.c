@@ -487,23 +487,6 @@ rrdout_puts(struct rrdout_buf *b, const char *s)
 	return 0;
 }
 
-static int
-rrdout_write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, p, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Read one line (without the newline) into line: 0 or -1. */
 static int
 rrdout_getline(FILE *fp, char *line, size_t len)
@@ -600,7 +583,7 @@ rrdout_write_cached(struct rrdout *o, const uint64_t *rows, uint64_t start,
 		goto out;
 	if ((fp = fdopen(fd, "r")) == NULL)
 		goto out;
-	if (rrdout_write_all(fd, b.p, b.len) == -1) {
+	if (afile_write_fd(fd, b.p, b.len) == -1) {
 		log_warn("rrdcached %s: write", o->daemon);
 		goto out;
 	}

@@ -3,6 +3,7 @@
  * content stays until the rename), abort leaves nothing, and mkdirs.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -215,6 +216,36 @@ test_afile_mkdirs(void **state)
 	assert_int_equal(afile_mkdirs("", 0755), -1);
 }
 
+/* afile_write_fd writes everything, across a pipe's short writes. */
+static void
+test_afile_write_fd_all(void **state)
+{
+	static char big[200000], back[200000];
+	size_t got = 0;
+	ssize_t r;
+	pid_t pid;
+	int fds[2], st;
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	big[sizeof(big) - 1] = 'y';
+	assert_int_equal(pipe(fds), 0);
+	if ((pid = fork()) == 0) {
+		close(fds[0]);
+		_exit(afile_write_fd(fds[1], big, sizeof(big)) == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	while ((r = read(fds[0], back + got, sizeof(back) - got)) > 0)
+		got += (size_t)r;
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(got, sizeof(big));
+	assert_memory_equal(back, big, sizeof(big));
+	assert_int_equal(afile_write_fd(-1, big, 1), -1);
+	assert_int_equal(errno, EBADF);
+}
+
 int
 main(void)
 {
@@ -227,6 +258,7 @@ main(void)
 		    test_afile_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_afile_mkdirs, setup, teardown),
+		cmocka_unit_test(test_afile_write_fd_all),
 	};
 	return cmocka_run_group_tests_name("afile", tests, NULL, NULL);
 }
