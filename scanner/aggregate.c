@@ -75,40 +75,62 @@ struct agg_val {
 	uint64_t b, p, f;
 };
 
+/*
+ * Rows base + id for every id of set: in the site scope and, when delta is
+ * not 0, in the router's scope delta rows further (scopes share a layout).
+ */
 static inline void
-agg_set(struct agg *a, uint32_t set, uint32_t base, int dir,
+agg_set(struct agg *a, uint32_t set, uint32_t base, uint32_t delta, int dir,
     const struct agg_val *x)
 {
 	uint32_t n, i;
 	const uint32_t *ids = cls_set(a->cls, set, &n);
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		agg_add(a->rows, base + ids[i], dir, x->b, x->p, x->f);
+		if (delta != 0)
+			agg_add(a->rows, base + delta + ids[i], dir, x->b, x->p,
+			    x->f);
+	}
 }
 
-/* Multicast flow in one scope: total, multicast, ToS, AS. */
-static void
-agg_scope_mcast(struct agg *a, const struct cls_scope *s, int dir,
-    uint32_t tos_set, uint32_t as_set, const struct agg_val *x)
+/* One row in the site scope and, when delta is not 0, the router's. */
+static inline void
+agg_one(struct agg *a, uint32_t row, uint32_t delta, int dir,
+    const struct agg_val *x)
 {
-	agg_add(a->rows, s->total, dir, x->b, x->p, x->f);
-	agg_add(a->rows, s->multicast, dir, x->b, x->p, x->f);
-	agg_set(a, tos_set, s->tos, dir, x);
-	agg_set(a, as_set, s->as, dir, x);
+	agg_add(a->rows, row, dir, x->b, x->p, x->f);
+	if (delta != 0)
+		agg_add(a->rows, row + delta, dir, x->b, x->p, x->f);
 }
 
-/* An in/out flow in one scope. */
+/* Multicast flow: total, multicast, ToS, AS. */
 static void
-agg_scope(struct agg *a, const struct cls_scope *s, int dir, uint32_t proto_set,
+agg_scope_mcast(struct agg *a, uint32_t delta, int dir, uint32_t tos_set,
+    uint32_t as_set, const struct agg_val *x)
+{
+	const struct cls_scope *s = &a->cls->global;
+
+	agg_one(a, s->total, delta, dir, x);
+	agg_one(a, s->multicast, delta, dir, x);
+	agg_set(a, tos_set, s->tos, delta, dir, x);
+	agg_set(a, as_set, s->as, delta, dir, x);
+}
+
+/* An in/out flow in the site scope and the router's. */
+static void
+agg_scope(struct agg *a, uint32_t delta, int dir, uint32_t proto_set,
     uint32_t ssrc, uint32_t sdst, uint32_t tos_set, uint32_t as_set,
     const struct agg_val *x)
 {
-	agg_add(a->rows, s->total, dir, x->b, x->p, x->f);
-	agg_set(a, proto_set, s->protocol, dir, x);
-	agg_set(a, ssrc, s->svc_src, dir, x);
-	agg_set(a, sdst, s->svc_dst, dir, x);
-	agg_set(a, tos_set, s->tos, dir, x);
-	agg_set(a, as_set, s->as, dir, x);
+	const struct cls_scope *s = &a->cls->global;
+
+	agg_one(a, s->total, delta, dir, x);
+	agg_set(a, proto_set, s->protocol, delta, dir, x);
+	agg_set(a, ssrc, s->svc_src, delta, dir, x);
+	agg_set(a, sdst, s->svc_dst, delta, dir, x);
+	agg_set(a, tos_set, s->tos, delta, dir, x);
+	agg_set(a, as_set, s->as, delta, dir, x);
 }
 
 /*
@@ -183,9 +205,9 @@ void
 agg_flow(struct agg *a, const struct flow *f)
 {
 	const struct cls *c = a->cls;
-	const struct cls_scope *rs = NULL;
 	struct agg_val x;
 	uint32_t router, rate, sv, dv, pset, tset, aset, ssrc = 0, sdst = 0;
+	uint32_t delta = 0; /* router scope row - site scope row */
 	const uint16_t *pm;
 	int dir;
 
@@ -194,7 +216,7 @@ agg_flow(struct agg *a, const struct flow *f)
 	if (router == CLS_NONE)
 		a->st.no_router++;
 	else
-		rs = &c->router[router];
+		delta = c->router[router].total - c->global.total;
 	/*
 	 * Counters are stored already multiplied by the record's rate. A
 	 * router override replaces that rate.
@@ -221,25 +243,19 @@ agg_flow(struct agg *a, const struct flow *f)
 	if (cls_is_multicast(&f->dst)) {
 		dir = (sv & 1) ? AGG_OUT : AGG_IN;
 		aset = cls_as(c, dir == AGG_OUT ? f->dst_as : f->src_as);
-		agg_scope_mcast(a, &c->global, dir, tset, aset, &x);
-		if (rs != NULL)
-			agg_scope_mcast(a, rs, dir, tset, aset, &x);
+		agg_scope_mcast(a, delta, dir, tset, aset, &x);
 		a->st.hits++;
 		a->st.multicast++;
 		return;
 	}
 	dv = cls_addr(c, &f->dst);
 	if ((sv & 1) && (dv & 1)) {
-		agg_add(a->rows, c->global.internal, AGG_IN, x.b, x.p, x.f);
-		if (rs != NULL)
-			agg_add(a->rows, rs->internal, AGG_IN, x.b, x.p, x.f);
+		agg_one(a, c->global.internal, delta, AGG_IN, &x);
 		a->st.internal++;
 		return;
 	}
 	if (!(sv & 1) && !(dv & 1)) {
-		agg_add(a->rows, c->global.transit, AGG_IN, x.b, x.p, x.f);
-		if (rs != NULL)
-			agg_add(a->rows, rs->transit, AGG_IN, x.b, x.p, x.f);
+		agg_one(a, c->global.transit, delta, AGG_IN, &x);
 		a->st.transit++;
 		return;
 	}
@@ -251,9 +267,7 @@ agg_flow(struct agg *a, const struct flow *f)
 		ssrc = pm[f->sport];
 		sdst = pm[f->dport];
 	}
-	agg_scope(a, &c->global, dir, pset, ssrc, sdst, tset, aset, &x);
-	if (rs != NULL)
-		agg_scope(a, rs, dir, pset, ssrc, sdst, tset, aset, &x);
+	agg_scope(a, delta, dir, pset, ssrc, sdst, tset, aset, &x);
 	agg_networks(a, (dir == AGG_IN ? dv : sv) >> 1, dir, ssrc, sdst, &x);
 	if (a->host_fn != NULL)
 		a->host_fn(a->host_ctx, dir == AGG_IN ? &f->dst : &f->src, dir,

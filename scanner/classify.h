@@ -19,7 +19,10 @@
 
 #define CLS_NONE UINT32_MAX
 
-/* Counter rows of one scope (the whole site, or one router). */
+/*
+ * Counter rows of one scope (the whole site, or one router). Every scope has
+ * the same layout, so a router's row is the site's row plus a constant.
+ */
 struct cls_scope {
 	uint32_t total;
 	uint32_t internal;
