@@ -284,6 +284,74 @@ cls_prefix_span(const struct ft_prefix *pf, uint32_t id, struct cls_span *s)
 	s->id = id;
 }
 
+/* Index of the last segment starting at or before a (segment 0 starts at 0). */
+static uint32_t
+cls_v4_seg(const struct cls *c, uint32_t a)
+{
+	size_t lo = 0, hi = c->v4_n;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->v4_start[mid] <= a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (uint32_t)lo;
+}
+
+/*
+ * Whether the span [a, a + len) lies in one segment, given j, the segment
+ * holding a.
+ */
+static int
+cls_v4_whole(const struct cls *c, uint32_t j, uint32_t a, uint64_t len)
+{
+	return j + 1 >= c->v4_n || c->v4_start[j + 1] >= (uint64_t)a + len;
+}
+
+/* The direct IPv4 stages (struct cls, v4_first and v4_mid). */
+static int
+cls_v4_stages(struct cls *c)
+{
+	size_t nblk = 0, i, k;
+	uint32_t j, *m;
+
+	if ((c->v4_first = calloc(65536, sizeof(uint32_t))) == NULL)
+		return -1;
+	for (i = 0; i < 65536; i++) {
+		uint32_t a = (uint32_t)i << 16;
+
+		j = cls_v4_seg(c, a);
+		if (cls_v4_whole(c, j, a, 65536))
+			c->v4_first[i] = j;
+		else if (nblk < CLS_V4_MAXBLK)
+			c->v4_first[i] = CLS_V4_BLOCK | (uint32_t)nblk++;
+		else
+			c->v4_first[i] = CLS_V4_SEARCH | j;
+	}
+	if (nblk == 0)
+		return 0;
+	if ((c->v4_mid = calloc(nblk * 257, sizeof(uint32_t))) == NULL)
+		return -1;
+	for (i = 0; i < 65536; i++) {
+		if (!(c->v4_first[i] & CLS_V4_BLOCK))
+			continue;
+		m = c->v4_mid + (size_t)(c->v4_first[i] & CLS_V4_IDX) * 257;
+		for (k = 0; k < 256; k++) {
+			uint32_t a = (uint32_t)(i << 16 | k << 8);
+
+			j = cls_v4_seg(c, a);
+			m[k] =
+			    cls_v4_whole(c, j, a, 256) ? j : CLS_V4_SEARCH | j;
+		}
+		m[256] = i == 65535 ? (uint32_t)c->v4_n - 1
+				    : cls_v4_seg(c, (uint32_t)(i + 1) << 16);
+	}
+	return 0;
+}
+
 static int
 cls_build_addrs(struct cls *c, struct cls_pool *p)
 {
@@ -319,18 +387,12 @@ cls_build_addrs(struct cls *c, struct cls_pool *p)
 	if (cls_sweep(p, s4, n4, 0xffffffffu, &st, &c->v4_val, &c->v4_n,
 		cls_addr_val) == -1)
 		goto out;
-	if ((c->v4_start = calloc(c->v4_n, sizeof(uint32_t))) == NULL ||
-	    (c->v4_first = calloc(65536, sizeof(uint32_t))) == NULL)
+	if ((c->v4_start = calloc(c->v4_n, sizeof(uint32_t))) == NULL)
 		goto out;
 	for (i = 0; i < c->v4_n; i++)
 		c->v4_start[i] = (uint32_t)st[i];
-	for (i = 0, j = 0; i < 65536; i++) {
-		uint32_t a = (uint32_t)i << 16;
-
-		while (j + 1 < c->v4_n && c->v4_start[j + 1] <= a)
-			j++;
-		c->v4_first[i] = (uint32_t)j;
-	}
+	if (cls_v4_stages(c) == -1)
+		goto out;
 	if (cls_sweep(p, s6, n6, ~(u128)0, &c->v6_start, &c->v6_val, &c->v6_n,
 		cls_addr_val) == -1)
 		goto out;
@@ -641,6 +703,7 @@ cls_clear(struct cls *c)
 	free(c->v4_start);
 	free(c->v4_val);
 	free(c->v4_first);
+	free(c->v4_mid);
 	free(c->v6_start);
 	free(c->v6_val);
 	for (i = 0; i < 256; i++)
@@ -676,17 +739,24 @@ uint32_t
 cls_addr(const struct cls *c, const struct ft_addr *a)
 {
 	if (a->family == FT_AF_INET) {
-		uint32_t x = a->v4;
-		size_t lo = c->v4_first[x >> 16], hi;
+		uint32_t x = a->v4, e = c->v4_first[x >> 16];
+		size_t hi;
 
-		/* Most /16s hold one segment: no search. */
-		if (lo + 1 >= c->v4_n || c->v4_start[lo + 1] > x)
-			return c->v4_val[lo];
-		hi = (x >> 16) == 0xffff ? c->v4_n
-					 : c->v4_first[(x >> 16) + 1] + 1;
-		if (hi > c->v4_n)
+		if (e & CLS_V4_BLOCK) {
+			const uint32_t *m = c->v4_mid +
+			    (size_t)(e & CLS_V4_IDX) * 257 + (x >> 8 & 0xff);
+
+			e = m[0];
+			if (!(e & CLS_V4_SEARCH))
+				return c->v4_val[e];
+			/* Longer than /24: search up to the next /24's. */
+			hi = (size_t)(m[1] & CLS_V4_IDX) + 1;
+		} else if (!(e & CLS_V4_SEARCH))
+			return c->v4_val[e];
+		else
 			hi = c->v4_n;
-		return c->v4_val[cls_search32(c->v4_start, lo, hi, x)];
+		return c
+		    ->v4_val[cls_search32(c->v4_start, e & CLS_V4_IDX, hi, x)];
 	}
 	if (a->family == FT_AF_INET6) {
 		u128 x = cls_v6_u128(a->v6);

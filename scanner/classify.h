@@ -19,6 +19,11 @@
 
 #define CLS_NONE UINT32_MAX
 
+#define CLS_V4_BLOCK  0x80000000u
+#define CLS_V4_SEARCH 0x40000000u
+#define CLS_V4_IDX    0x3fffffffu
+#define CLS_V4_MAXBLK 16384 /* at most 16 MiB of /24 stage */
+
 /*
  * Counter rows of one scope (the whole site, or one router). Every scope has
  * the same layout, so a router's row is the site's row plus a constant.
@@ -51,13 +56,19 @@ struct cls {
 	size_t n_sets;
 
 	/*
-	 * Address segments: value = network set << 1 | inside. v4_first[x]
-	 * is the segment holding x << 16.
+	 * Address segments: value = network set << 1 | inside. IPv4 goes
+	 * through two direct stages: v4_first[x >> 16] is a segment index
+	 * when one segment covers that /16, else CLS_V4_BLOCK | b, where
+	 * v4_mid[b * 257 + (x >> 8 & 255)] does the same for the /24
+	 * (CLS_V4_SEARCH | first index when several segments share it; entry
+	 * 256 closes the block), or, past CLS_V4_MAXBLK blocks,
+	 * CLS_V4_SEARCH | first index (binary search).
 	 */
 	uint32_t *v4_start;
 	uint32_t *v4_val;
 	size_t v4_n;
 	uint32_t *v4_first; /* 65536 entries */
+	uint32_t *v4_mid;   /* 257 entries per split /16 */
 	unsigned __int128 *v6_start;
 	uint32_t *v6_val;
 	size_t v6_n;

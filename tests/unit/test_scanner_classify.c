@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -408,6 +409,96 @@ test_scanner_vocab_parsers(void **state)
 	assert_false(vocab_label_ok(""));
 }
 
+static uint64_t lcg = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t
+rnd32(void)
+{
+	lcg = lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(lcg >> 32);
+}
+
+/*
+ * The two direct IPv4 stages against a brute-force walk of every prefix:
+ * 300 networks of /8 to /32 clustered in a few /16s (so /16s and /24s
+ * split, and longer prefixes need the search), probed at random and at
+ * every prefix's first and last address and their neighbours.
+ */
+static void
+test_scanner_addr_stages(void **state)
+{
+	static char text[65536];
+	struct vocab v;
+	struct cls c;
+	struct errbuf eb;
+	struct ft_addr probe;
+	cfg_t *cfg;
+	size_t len = 0, i, j, k, n = 300;
+	uint32_t want_ids[300], nw, ng, *got, val;
+	int inside;
+
+	(void)state;
+	memset(&v, 0, sizeof(v));
+	memset(&c, 0, sizeof(c));
+	len += (size_t)snprintf(text + len, sizeof(text) - len,
+	    "subnets = { \"10.0.0.0/8\", \"172.16.5.128/25\" }\n");
+	for (i = 0; i < n; i++) {
+		unsigned plen = 8 + rnd32() % 25;
+		uint32_t a = (rnd32() % 4 == 0)
+		    ? rnd32()
+		    : (0x0a010000u | (rnd32() & 0x3ffff));
+
+		if (i % 7 == 0)
+			a = 0xac100500u | (rnd32() & 0xff);
+		a &= plen == 32 ? 0xffffffffu : ~(0xffffffffu >> plen);
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "network \"n%zu\" { prefixes = { \"%u.%u.%u.%u/%u\" } }\n",
+		    i, a >> 24, a >> 16 & 255, a >> 8 & 255, a & 255, plen);
+	}
+	cfg = conf_load_string(text, "stages.conf", &eb);
+	assert_non_null(cfg);
+	assert_int_equal(vocab_load(&v, cfg, &eb), 0);
+	assert_int_equal(cls_build(&c, &v, &eb), 0);
+	for (k = 0; k < 200000; k++) {
+		uint32_t x;
+
+		if (k < 4 * n) {
+			const struct ft_prefix *pf =
+			    &v.networks[k / 4].prefixes[0];
+			uint32_t span = pf->len == 0 ? 0xffffffffu
+						     : (0xffffffffu >> pf->len);
+
+			x = pf->addr.v4 +
+			    (k % 4 == 0          ? 0u
+				    : k % 4 == 1 ? span
+				    : k % 4 == 2 ? (uint32_t)-1
+						 : span + 1);
+		} else if (k % 2)
+			x = 0x0a010000u | (rnd32() & 0x3ffff);
+		else
+			x = rnd32();
+		ft_addr_set_v4(&probe, x);
+		for (i = 0, nw = 0; i < v.n_networks; i++)
+			for (j = 0; j < v.networks[i].n_prefixes; j++)
+				if (addr_in_prefix(
+					&probe, &v.networks[i].prefixes[j])) {
+					want_ids[nw++] = (uint32_t)i;
+					break;
+				}
+		for (i = 0, inside = 0; i < v.n_subnets; i++)
+			inside |= addr_in_prefix(&probe, &v.subnets[i]);
+		val = cls_addr(&c, &probe);
+		assert_int_equal(val & 1, inside);
+		got = (uint32_t *)cls_set(&c, val >> 1, &ng);
+		assert_int_equal(ng, nw);
+		for (i = 0; i < nw; i++)
+			assert_int_equal(got[i], want_ids[i]);
+	}
+	cls_clear(&c);
+	vocab_clear(&v);
+	conf_free(cfg);
+}
+
 int
 main(void)
 {
@@ -422,6 +513,7 @@ main(void)
 		cmocka_unit_test(test_scanner_reset),
 		cmocka_unit_test(test_scanner_vocab_errors),
 		cmocka_unit_test(test_scanner_vocab_parsers),
+		cmocka_unit_test(test_scanner_addr_stages),
 	};
 	return cmocka_run_group_tests_name(
 	    "scanner_classify", tests, setup, teardown);
