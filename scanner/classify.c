@@ -720,93 +720,19 @@ cls_clear(struct cls *c)
 	memset(c, 0, sizeof(*c));
 }
 
-/* Index of the last start <= x in st[lo..hi) (st[lo] <= x holds). */
-static inline size_t
-cls_search32(const uint32_t *st, size_t lo, size_t hi, uint32_t x)
+uint32_t
+cls_addr6(const struct cls *c, const struct ft_addr *a)
 {
+	u128 x = cls_v6_u128(a->v6);
+	size_t lo = 0, hi = c->v6_n;
+
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (st[mid] <= x)
+		if (c->v6_start[mid] <= x)
 			lo = mid;
 		else
 			hi = mid;
 	}
-	return lo;
-}
-
-uint32_t
-cls_addr(const struct cls *c, const struct ft_addr *a)
-{
-	if (a->family == FT_AF_INET) {
-		uint32_t x = a->v4, e = c->v4_first[x >> 16];
-		size_t hi;
-
-		if (e & CLS_V4_BLOCK) {
-			const uint32_t *m = c->v4_mid +
-			    (size_t)(e & CLS_V4_IDX) * 257 + (x >> 8 & 0xff);
-
-			e = m[0];
-			if (!(e & CLS_V4_SEARCH))
-				return c->v4_val[e];
-			/* Longer than /24: search up to the next /24's. */
-			hi = (size_t)(m[1] & CLS_V4_IDX) + 1;
-		} else if (!(e & CLS_V4_SEARCH))
-			return c->v4_val[e];
-		else
-			hi = c->v4_n;
-		return c
-		    ->v4_val[cls_search32(c->v4_start, e & CLS_V4_IDX, hi, x)];
-	}
-	if (a->family == FT_AF_INET6) {
-		u128 x = cls_v6_u128(a->v6);
-		size_t lo = 0, hi = c->v6_n;
-
-		while (hi - lo > 1) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (c->v6_start[mid] <= x)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		return c->v6_val[lo];
-	}
-	return 0;
-}
-
-uint32_t
-cls_as(const struct cls *c, uint32_t asn)
-{
-	if (c->as_n <= 1)
-		return c->as_val[0];
-	return c->as_val[cls_search32(c->as_start, 0, c->as_n, asn)];
-}
-
-bool
-cls_is_multicast(const struct ft_addr *a)
-{
-	if (a->family == FT_AF_INET)
-		return (a->v4 >> 28) == 0xe;
-	if (a->family == FT_AF_INET6)
-		return a->v6[0] == 0xff;
-	return false;
-}
-
-uint32_t
-cls_iface(const struct cls *c, uint32_t router, uint32_t ifindex)
-{
-	size_t lo = c->ifx_off[router], hi = c->ifx_off[router + 1];
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->ifx[mid].ifindex == ifindex)
-			return c->ifx[mid].iface;
-		if (c->ifx[mid].ifindex < ifindex)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return CLS_NONE;
+	return c->v6_val[lo];
 }
