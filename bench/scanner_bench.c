@@ -207,10 +207,9 @@ struct setup {
 };
 
 static void
-host_add(void *ctx, const struct ft_addr *h, int dir, uint64_t b, uint64_t p,
-    uint64_t f)
+host_add(void *ctx, const struct host_op *ops, size_t n)
 {
-	hosttab_add(ctx, h, dir, b, p, f);
+	hosttab_add_batch(ctx, ops, n);
 }
 
 static int
@@ -266,7 +265,7 @@ cmd_classify(const char *conf, const char *file, int runs)
 	double t_mem[32], t_read[32], t_full[32], t_board[32], t;
 	struct board_totals bt;
 	struct errbuf eb;
-	size_t n, i;
+	size_t n;
 	ssize_t k;
 	int run;
 
@@ -283,8 +282,7 @@ cmd_classify(const char *conf, const char *file, int runs)
 		if (s.ht)
 			hosttab_reset(s.ht);
 		t = cpu_s();
-		for (i = 0; i < n; i++)
-			agg_flow(&s.a, &all[i]);
+		agg_flows(&s.a, all, n);
 		t_mem[run] = cpu_s() - t;
 		/* Ranking and pages. */
 		t = cpu_s();
@@ -308,8 +306,7 @@ cmd_classify(const char *conf, const char *file, int runs)
 		if (flowfile_open(file, &r, &eb) == -1)
 			return -1;
 		while ((k = flowfile_read(r, buf, 4096, &eb)) > 0)
-			for (i = 0; i < (size_t)k; i++)
-				agg_flow(&s.a, &buf[i]);
+			agg_flows(&s.a, buf, (size_t)k);
 		flowfile_close(r);
 		t_full[run] = cpu_s() - t;
 	}

@@ -201,8 +201,17 @@ agg_ifaces(struct agg *a, uint32_t router, const struct flow *f,
 	}
 }
 
-void
-agg_flow(struct agg *a, const struct flow *f)
+/* Hand the held host ops to the callback. */
+static void
+agg_host_flush(struct agg *a)
+{
+	if (a->nhops > 0)
+		a->host_fn(a->host_ctx, a->hops, a->nhops);
+	a->nhops = 0;
+}
+
+static inline void
+agg_classify(struct agg *a, const struct flow *f)
 {
 	const struct cls *c = a->cls;
 	struct agg_val x;
@@ -269,7 +278,31 @@ agg_flow(struct agg *a, const struct flow *f)
 	}
 	agg_scope(a, delta, dir, pset, ssrc, sdst, tset, aset, &x);
 	agg_networks(a, (dir == AGG_IN ? dv : sv) >> 1, dir, ssrc, sdst, &x);
-	if (a->host_fn != NULL)
-		a->host_fn(a->host_ctx, dir == AGG_IN ? &f->dst : &f->src, dir,
-		    x.b, x.p, x.f);
+	if (a->host_fn != NULL) {
+		struct host_op *op = &a->hops[a->nhops++];
+
+		op->host = dir == AGG_IN ? &f->dst : &f->src;
+		op->dir = dir;
+		op->bytes = x.b;
+		op->pkts = x.p;
+		op->flows = x.f;
+		if (a->nhops == AGG_HOPS)
+			agg_host_flush(a);
+	}
+}
+
+void
+agg_flows(struct agg *a, const struct flow *f, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		agg_classify(a, &f[i]);
+	agg_host_flush(a);
+}
+
+void
+agg_flow(struct agg *a, const struct flow *f)
+{
+	agg_flows(a, f, 1);
 }

@@ -12,6 +12,7 @@
 
 #include "lib/flow.h"
 #include "scanner/classify.h"
+#include "scanner/hosttab.h"
 
 #define AGG_IN  0
 #define AGG_OUT 1
@@ -25,9 +26,14 @@
 #define AGG_IN_FLOWS  4
 #define AGG_OUT_FLOWS 5
 
-/* Called for every in/out flow with its inside host (the scoreboard). */
-typedef void agg_host_fn(void *ctx, const struct ft_addr *host, int dir,
-    uint64_t bytes, uint64_t pkts, uint64_t flows);
+/*
+ * Called with the inside host of in/out flows (the scoreboard), in flow
+ * order, in batches; the hosts point into the flows given to agg_flows().
+ */
+typedef void agg_host_fn(void *ctx, const struct host_op *ops, size_t n);
+
+/* Host ops held before agg_host_fn is called. */
+#define AGG_HOPS 256
 
 struct agg_stats {
 	uint64_t flows;            /* records seen */
@@ -48,6 +54,8 @@ struct agg {
 	/* Last exporter seen and its router (or CLS_NONE). */
 	struct ft_addr last_exp;
 	uint32_t last_router;
+	struct host_op hops[AGG_HOPS];
+	size_t nhops;
 };
 
 /* Allocate the counters for c (borrowed): 0, or -1 with errno set. */
@@ -57,6 +65,11 @@ void agg_clear(struct agg *a);
 void agg_reset(struct agg *a);
 /* Classify and count one flow. */
 void agg_flow(struct agg *a, const struct flow *f);
+/*
+ * Classify and count f[0..n), as n agg_flow() calls; the host callback gets
+ * them in batches before this returns.
+ */
+void agg_flows(struct agg *a, const struct flow *f, size_t n);
 
 static inline const uint64_t *
 agg_row(const struct agg *a, uint32_t row)

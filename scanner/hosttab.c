@@ -5,10 +5,9 @@
  * slots for iteration and a cheap reset. The array starts small and doubles
  * (load at most 3/4) up to the size the host limit needs, so a few thousand
  * hosts stay in cache even with a limit of millions; both halves of the
- * ping-pong are mapped at creation and an add never allocates. Adds go
- * through a short queue: each add prefetches its slot and applies the add
- * queued HOSTTAB_PIPE adds earlier, so cache misses overlap. Every reader
- * applies the queue first (the table is single-threaded).
+ * ping-pong are mapped at creation and an add never allocates. Batched
+ * adds hash and prefetch each op's slot HOSTTAB_AHEAD ops before applying
+ * it, so cache misses overlap.
  */
 #include "scanner/hosttab.h"
 
@@ -18,22 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOSTTAB_PIPE 16
-#define HOSTTAB_MIN  4096 /* initial slots (288 KiB) */
-
-struct hosttab_op {
-	struct ft_addr addr;
-	int dir;
-	uint64_t hash;
-	uint64_t bytes, pkts, flows;
-};
+#define HOSTTAB_AHEAD 16
+#define HOSTTAB_CHUNK 256  /* ops hashed per round (hash array on stack) */
+#define HOSTTAB_MIN   4096 /* initial slots (288 KiB) */
 
 struct hosttab {
 	struct host_entry *slots; /* active array; family FT_AF_NONE = empty */
 	struct host_entry *spare; /* the other one, all zero */
-	struct hosttab_op pipe[HOSTTAB_PIPE];
-	unsigned phead, plen;
-	uint32_t *used; /* slot of the i-th host */
+	uint32_t *used;           /* slot of the i-th host */
 	size_t max;
 	size_t count;
 	size_t mask;   /* active slots - 1 */
@@ -139,7 +130,6 @@ hosttab_reset(struct hosttab *t)
 {
 	size_t i;
 
-	t->plen = 0; /* queued adds belong to the interval being forgotten */
 	/* Clear only the used slots: an idle table's pages stay untouched. */
 	if (t->count > (t->mask + 1) / 4)
 		memset(t->slots, 0, (t->mask + 1) * sizeof(*t->slots));
@@ -186,51 +176,77 @@ hosttab_grow(struct hosttab *t)
 }
 
 static void
-hosttab_apply(struct hosttab *t, const struct hosttab_op *op)
+hosttab_apply(struct hosttab *t, const struct host_op *op, uint64_t hash)
 {
-	const struct ft_addr *host = &op->addr;
-	size_t i = (size_t)op->hash & t->mask;
+	const struct ft_addr *host = op->host;
+	int dir = op->dir == HOST_OUT ? HOST_OUT : HOST_IN;
+	size_t i = (size_t)hash & t->mask;
 	struct host_entry *e;
 
+	if (host->family != FT_AF_INET && host->family != FT_AF_INET6) {
+		/* Not a host address: never a slot key (0 marks empty). */
+		hosttab_count_in(
+		    &t->overflow, dir, op->bytes, op->pkts, op->flows);
+		return;
+	}
 	for (;;) {
 		e = &t->slots[i];
 		if (e->addr.family == FT_AF_NONE)
 			break;
 		if (ft_addr_equal(&e->addr, host)) {
 			hosttab_count_in(
-			    &e->c, op->dir, op->bytes, op->pkts, op->flows);
+			    &e->c, dir, op->bytes, op->pkts, op->flows);
 			return;
 		}
 		i = (i + 1) & t->mask;
 	}
 	if (t->count == t->max) {
 		hosttab_count_in(
-		    &t->overflow, op->dir, op->bytes, op->pkts, op->flows);
+		    &t->overflow, dir, op->bytes, op->pkts, op->flows);
 		return;
 	}
 	if ((t->count + 1) * 4 > (t->mask + 1) * 3 && t->mask + 1 < t->nslots) {
 		hosttab_grow(t);
-		i = (size_t)op->hash & t->mask;
+		i = (size_t)hash & t->mask;
 		while (t->slots[i].addr.family != FT_AF_NONE)
 			i = (i + 1) & t->mask;
 		e = &t->slots[i];
 	}
 	e->addr = *host;
-	hosttab_count_in(&e->c, op->dir, op->bytes, op->pkts, op->flows);
+	hosttab_count_in(&e->c, dir, op->bytes, op->pkts, op->flows);
 	t->used[t->count++] = (uint32_t)i;
 }
 
-/* Apply every queued add. */
-static void
-hosttab_sync(const struct hosttab *ct)
+/* Hash op's host and prefetch its home slot. */
+static inline uint64_t
+hosttab_warm(const struct hosttab *t, const struct host_op *op)
 {
-	/* Readers take a const table; it is never const-defined. */
-	struct hosttab *t = (struct hosttab *)ct;
+	uint64_t h = hosttab_hash(op->host);
+	const char *p = (const char *)&t->slots[(size_t)h & t->mask];
 
-	while (t->plen > 0) {
-		hosttab_apply(t, &t->pipe[t->phead]);
-		t->phead = (t->phead + 1) % HOSTTAB_PIPE;
-		t->plen--;
+	__builtin_prefetch(p, 1);
+	__builtin_prefetch(p + sizeof(struct host_entry) - 1, 1);
+	return h;
+}
+
+void
+hosttab_add_batch(struct hosttab *t, const struct host_op *ops, size_t n)
+{
+	uint64_t hash[HOSTTAB_CHUNK];
+	size_t m, i;
+
+	for (; n > 0; ops += m, n -= m) {
+		m = n < HOSTTAB_CHUNK ? n : HOSTTAB_CHUNK;
+		for (i = 0; i < m && i < HOSTTAB_AHEAD; i++)
+			hash[i] = hosttab_warm(t, &ops[i]);
+		for (i = 0; i < m; i++) {
+			if (i + HOSTTAB_AHEAD < m)
+				hash[i + HOSTTAB_AHEAD] =
+				    hosttab_warm(t, &ops[i + HOSTTAB_AHEAD]);
+			/* A grow moves slots: the prefetch was a hint only,
+			 * the hash stays right. */
+			hosttab_apply(t, &ops[i], hash[i]);
+		}
 	}
 }
 
@@ -238,51 +254,26 @@ void
 hosttab_add(struct hosttab *t, const struct ft_addr *host, int dir,
     uint64_t bytes, uint64_t pkts, uint64_t flows)
 {
-	struct hosttab_op *op;
-	const char *p;
+	struct host_op op = { host, dir, bytes, pkts, flows };
 
-	dir = dir == HOST_OUT ? HOST_OUT : HOST_IN;
-	if (host->family != FT_AF_INET && host->family != FT_AF_INET6) {
-		/* Not a host address: never a slot key (0 marks empty). */
-		hosttab_count_in(&t->overflow, dir, bytes, pkts, flows);
-		return;
-	}
-	if (t->plen == HOSTTAB_PIPE) {
-		hosttab_apply(t, &t->pipe[t->phead]);
-		t->phead = (t->phead + 1) % HOSTTAB_PIPE;
-		t->plen--;
-	}
-	op = &t->pipe[(t->phead + t->plen) % HOSTTAB_PIPE];
-	t->plen++;
-	op->addr = *host;
-	op->dir = dir;
-	op->hash = hosttab_hash(host);
-	op->bytes = bytes;
-	op->pkts = pkts;
-	op->flows = flows;
-	p = (const char *)&t->slots[(size_t)op->hash & t->mask];
-	__builtin_prefetch(p, 1);
-	__builtin_prefetch(p + sizeof(struct host_entry) - 1, 1);
+	hosttab_add_batch(t, &op, 1);
 }
 
 size_t
 hosttab_count(const struct hosttab *t)
 {
-	hosttab_sync(t);
 	return t->count;
 }
 
 const struct host_entry *
 hosttab_entry(const struct hosttab *t, size_t i)
 {
-	hosttab_sync(t);
 	return i < t->count ? &t->slots[t->used[i]] : NULL;
 }
 
 const struct host_counts *
 hosttab_overflow(const struct hosttab *t)
 {
-	hosttab_sync(t);
 	return &t->overflow;
 }
 
@@ -292,7 +283,6 @@ hosttab_find(const struct hosttab *t, const struct ft_addr *host)
 	size_t i = 0;
 	const struct host_entry *e;
 
-	hosttab_sync(t);
 	if (host->family != FT_AF_INET && host->family != FT_AF_INET6)
 		return NULL;
 	i = (size_t)hosttab_hash(host) & t->mask;

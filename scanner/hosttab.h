@@ -28,6 +28,13 @@ struct host_entry {
 	struct host_counts c;
 };
 
+/* One add: host (borrowed until the call returns), direction, counters. */
+struct host_op {
+	const struct ft_addr *host;
+	int dir; /* HOST_IN or HOST_OUT */
+	uint64_t bytes, pkts, flows;
+};
+
 struct hosttab;
 
 /* A table for at most max_hosts hosts, or NULL with errno set. */
@@ -42,6 +49,11 @@ void hosttab_reset(struct hosttab *t);
  */
 void hosttab_add(struct hosttab *t, const struct ft_addr *host, int dir,
     uint64_t bytes, uint64_t pkts, uint64_t flows);
+/*
+ * Apply ops[0..n) in order, as n hosttab_add() calls, with each op's slot
+ * prefetched a few ops ahead so that cache misses overlap.
+ */
+void hosttab_add_batch(struct hosttab *t, const struct host_op *ops, size_t n);
 /* Number of distinct hosts held. */
 size_t hosttab_count(const struct hosttab *t);
 /* The i-th entry, 0 <= i < hosttab_count() (unordered). */

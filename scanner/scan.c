@@ -20,10 +20,9 @@
 #define SCAN_BUF 4096
 
 static void
-scan_host(void *ctx, const struct ft_addr *host, int dir, uint64_t b,
-    uint64_t p, uint64_t f)
+scan_host(void *ctx, const struct host_op *ops, size_t n)
 {
-	hosttab_add(ctx, host, dir, b, p, f);
+	hosttab_add_batch(ctx, ops, n);
 }
 
 int
@@ -114,7 +113,7 @@ scan_file(struct scan *s, const char *path, struct scan_result *res,
 	struct flowfile_reader *r;
 	struct errbuf reb;
 	uint64_t t0 = tm_mono_ms();
-	ssize_t n, i;
+	ssize_t n;
 
 	memset(res, 0, sizeof(*res));
 	if (flowfile_open(path, &r, eb) == -1)
@@ -141,8 +140,7 @@ scan_file(struct scan *s, const char *path, struct scan_result *res,
 				break;
 			continue;
 		}
-		for (i = 0; i < n; i++)
-			agg_flow(&s->a, &s->buf[i]);
+		agg_flows(&s->a, s->buf, (size_t)n);
 	}
 	res->lost = flowfile_lost(r);
 	flowfile_close(r);
