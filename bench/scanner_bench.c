@@ -92,7 +92,8 @@ svc_port(int i)
 /* objects: half networks, half services (each network breaks down two
  * services), 10 routers with 2 interfaces each. */
 static int
-cmd_conf(const char *out, int objects, const char *boarddir, int top)
+cmd_conf(
+    const char *out, int objects, const char *boarddir, int top, long max_hosts)
 {
 	int nnet = objects / 2 > 0 ? objects / 2 : 1;
 	int nsvc = objects - nnet > 0 ? objects - nnet : 1;
@@ -126,18 +127,24 @@ cmd_conf(const char *out, int objects, const char *boarddir, int top)
 		    i, i);
 	}
 	fprintf(f,
-	    "scanner {\n\trrd_dir = \"/tmp\"\n\tscoreboard { top = %d dir = \"%s\" history = false aggregate = 10 }\n}\n",
-	    top, boarddir);
+	    "scanner {\n\trrd_dir = \"/tmp\"\n\tscoreboard { top = %d dir = \"%s\" history = false aggregate = 10 max_hosts = %ld }\n}\n",
+	    top, boarddir, max_hosts);
 	return fclose(f);
 }
 
+/*
+ * Flow i. Inside hosts are skewed as real traffic is (a few heavy talkers
+ * among 64 Ki addresses), or, with hosts > 0, uniform over that many (the
+ * scoreboard's worst case).
+ */
 static void
-gen_flow(struct flow *fl, uint64_t i)
+gen_flow(struct flow *fl, uint64_t i, uint32_t hosts)
 {
 	uint64_t r = rnd(), r2 = rnd();
-	/* Inside hosts skewed as real traffic is: a few heavy talkers. */
 	double u = (double)(r & 0xffff) / 65536.0;
-	uint32_t inside = 0x0a000000u | (uint32_t)(u * u * u * 65536.0);
+	uint32_t inside = 0x0a000000u |
+	    (hosts > 0 ? (uint32_t)(rnd() % hosts)
+		       : (uint32_t)(u * u * u * 65536.0));
 	uint32_t outside = 0xc6000000u | (uint32_t)((r >> 20) & 0x00ffffff);
 
 	memset(fl, 0, sizeof(*fl));
@@ -166,7 +173,7 @@ gen_flow(struct flow *fl, uint64_t i)
 }
 
 static int
-cmd_gen(const char *dir, uint64_t n)
+cmd_gen(const char *dir, uint64_t n, uint32_t hosts)
 {
 	struct flowfile_opts o = { FLOWFILE_CODEC_NONE, 0, 0, "bench" };
 	struct flowfile_writer *w;
@@ -180,7 +187,7 @@ cmd_gen(const char *dir, uint64_t n)
 		return -1;
 	while (i < n) {
 		for (k = 0; k < 4096 && i < n; k++, i++)
-			gen_flow(&buf[k], i);
+			gen_flow(&buf[k], i, hosts);
 		if (flowfile_write(w, buf, k) == -1)
 			return -1;
 	}
@@ -504,11 +511,15 @@ int
 main(int argc, char *argv[])
 {
 	if (argc >= 4 && strcmp(argv[1], "gen") == 0)
-		return cmd_gen(argv[2], strtoull(argv[3], NULL, 10)) ? 1 : 0;
+		return cmd_gen(argv[2], strtoull(argv[3], NULL, 10),
+			   argc > 4 ? (uint32_t)strtoul(argv[4], NULL, 10) : 0)
+		    ? 1
+		    : 0;
 	if (argc >= 4 && strcmp(argv[1], "conf") == 0)
 		return cmd_conf(argv[2], atoi(argv[3]),
 			   argc > 4 ? argv[4] : "/tmp/ft-bench-board",
-			   argc > 5 ? atoi(argv[5]) : 10)
+			   argc > 5 ? atoi(argv[5]) : 10,
+			   argc > 6 ? atol(argv[6]) : 262144)
 		    ? 1
 		    : 0;
 	if (argc >= 5 && strcmp(argv[1], "classify") == 0)
@@ -524,6 +535,6 @@ main(int argc, char *argv[])
 		    ? 1
 		    : 0;
 	fprintf(stderr,
-	    "usage: scanner_bench gen DIR N | conf OUT OBJECTS [BOARDDIR [TOP]] | classify CONF FILE RUNS | rrd DIR N RUNS [DAEMON] | send FILE ADDR PORT [PPS]\n");
+	    "usage: scanner_bench gen DIR N [HOSTS] | conf OUT OBJECTS [BOARDDIR [TOP [MAX_HOSTS]]] | classify CONF FILE RUNS | rrd DIR N RUNS [DAEMON] | send FILE ADDR PORT [PPS]\n");
 	return 1;
 }

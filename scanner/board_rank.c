@@ -131,12 +131,34 @@ board_rank_qcmp(const void *pa, const void *pb)
 	return 0;
 }
 
+/* Offer one host to every table's bounded heap. */
+static void
+board_rank_offer(void *ctx, const struct host_entry *e)
+{
+	struct board_rank *r = ctx;
+	struct host_entry *h;
+	size_t *n;
+	int d, m;
+
+	for (d = 0; d < 2; d++)
+		for (m = 0; m < BOARD_NMET; m++) {
+			if (board_rank_value(&e->c, d, m) == 0)
+				continue;
+			h = r->rows[d][m];
+			n = &r->n[d][m];
+			if (*n < r->top) {
+				h[*n] = *e;
+				board_rank_up(h, (*n)++, d, m);
+			} else if (board_rank_better(e, &h[0], d, m)) {
+				h[0] = *e;
+				board_rank_sift(h, *n, 0, d, m);
+			}
+		}
+}
+
 void
 board_rank_compute(struct board_rank *r, const struct hosttab *t)
 {
-	size_t i, cnt = hosttab_count(t), *n;
-	const struct host_entry *e;
-	struct host_entry *h;
 	int d, m;
 
 	for (d = 0; d < 2; d++)
@@ -144,23 +166,7 @@ board_rank_compute(struct board_rank *r, const struct hosttab *t)
 			r->n[d][m] = 0;
 	if (r->top == 0)
 		return;
-	for (i = 0; i < cnt; i++) {
-		e = hosttab_entry(t, i);
-		for (d = 0; d < 2; d++)
-			for (m = 0; m < BOARD_NMET; m++) {
-				if (board_rank_value(&e->c, d, m) == 0)
-					continue;
-				h = r->rows[d][m];
-				n = &r->n[d][m];
-				if (*n < r->top) {
-					h[*n] = *e;
-					board_rank_up(h, (*n)++, d, m);
-				} else if (board_rank_better(e, &h[0], d, m)) {
-					h[0] = *e;
-					board_rank_sift(h, *n, 0, d, m);
-				}
-			}
-	}
+	hosttab_foreach(t, board_rank_offer, r);
 	for (d = 0; d < 2; d++)
 		for (m = 0; m < BOARD_NMET; m++) {
 			board_rank_sdir = d;

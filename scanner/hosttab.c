@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOSTTAB_AHEAD 16
+#define HOSTTAB_AHEAD 64
 #define HOSTTAB_CHUNK 256  /* ops hashed per round (hash array on stack) */
 #define HOSTTAB_MIN   4096 /* initial slots (288 KiB) */
 
@@ -269,6 +269,22 @@ const struct host_entry *
 hosttab_entry(const struct hosttab *t, size_t i)
 {
 	return i < t->count ? &t->slots[t->used[i]] : NULL;
+}
+
+void
+hosttab_foreach(const struct hosttab *t, hosttab_fn *fn, void *ctx)
+{
+	size_t i;
+
+	if (t->count > (t->mask + 1) / 8) {
+		/* Dense: one sequential pass beats random reads by index. */
+		for (i = 0; i <= t->mask; i++)
+			if (t->slots[i].addr.family != FT_AF_NONE)
+				fn(ctx, &t->slots[i]);
+		return;
+	}
+	for (i = 0; i < t->count; i++)
+		fn(ctx, &t->slots[t->used[i]]);
 }
 
 const struct host_counts *

@@ -45,7 +45,8 @@ void hosttab_reset(struct hosttab *t);
 /*
  * Add a flow's counters to host in direction dir (HOST_IN or HOST_OUT).
  * Allocation-free. When the table is full and host is new, the counters go
- * to the overflow entry (hosttab_overflow()).
+ * to the overflow entry (hosttab_overflow()), as do those of a host that is
+ * not an address (no family).
  */
 void hosttab_add(struct hosttab *t, const struct ft_addr *host, int dir,
     uint64_t bytes, uint64_t pkts, uint64_t flows);
@@ -56,8 +57,11 @@ void hosttab_add(struct hosttab *t, const struct ft_addr *host, int dir,
 void hosttab_add_batch(struct hosttab *t, const struct host_op *ops, size_t n);
 /* Number of distinct hosts held. */
 size_t hosttab_count(const struct hosttab *t);
-/* The i-th entry, 0 <= i < hosttab_count() (unordered). */
+/* The i-th entry, 0 <= i < hosttab_count() (unordered), or NULL. */
 const struct host_entry *hosttab_entry(const struct hosttab *t, size_t i);
+typedef void hosttab_fn(void *ctx, const struct host_entry *e);
+/* Call fn for every host, in no particular order (fastest for ranking). */
+void hosttab_foreach(const struct hosttab *t, hosttab_fn *fn, void *ctx);
 /* Counters of hosts that did not fit. */
 const struct host_counts *hosttab_overflow(const struct hosttab *t);
 /* The entry for host, or NULL. */

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "lib/addr.h"
 #include "scanner/hosttab.h"
 
 static struct ft_addr
@@ -177,6 +178,63 @@ test_hosttab_growth(void **state)
 	hosttab_free(t);
 }
 
+static void
+foreach_sum(void *ctx, const struct host_entry *e)
+{
+	uint64_t *sum = ctx;
+
+	sum[0] += e->c.bytes[HOST_IN] + e->c.bytes[HOST_OUT];
+	sum[1]++;
+}
+
+/*
+ * Batched adds with a host that is not an address and an IPv6 one; foreach
+ * visits every host once, sparse (by the used list) and dense (by a pass
+ * over the slots).
+ */
+static void
+test_hosttab_batch_foreach(void **state)
+{
+	static struct ft_addr addr[3000];
+	static struct host_op ops[3000];
+	struct hosttab *t = hosttab_new(4000);
+	struct ft_addr none, six;
+	uint64_t sum[2];
+	size_t i;
+
+	(void)state;
+	assert_non_null(t);
+	memset(&none, 0, sizeof(none));
+	assert_int_equal(addr_parse("2001:db8::5", &six), 0);
+	for (i = 0; i < 3000; i++) {
+		addr[i] = v4(0x0a000000u + (uint32_t)(i % 1000));
+		if (i == 5)
+			addr[i] = none;
+		if (i == 8)
+			addr[i] = six;
+		ops[i].host = &addr[i];
+		ops[i].dir = i & 1 ? HOST_OUT : HOST_IN;
+		ops[i].bytes = 10;
+		ops[i].pkts = ops[i].flows = 1;
+	}
+	/* A sparse table first (count <= slots / 8), then a dense one. */
+	hosttab_add_batch(t, ops, 10);
+	sum[0] = sum[1] = 0;
+	hosttab_foreach(t, foreach_sum, sum);
+	assert_int_equal(sum[1], 9); /* 10.0.0.{0-4,6,7,9}, 2001:db8::5 */
+	assert_int_equal(sum[0], 90);
+	assert_int_equal(hosttab_overflow(t)->bytes[HOST_OUT], 10); /* 5 */
+	assert_int_equal(hosttab_overflow(t)->bytes[HOST_IN], 0);
+	assert_int_equal(hosttab_find(t, &six)->c.bytes[HOST_IN], 10);
+	hosttab_add_batch(t, ops + 10, 2990);
+	sum[0] = sum[1] = 0;
+	hosttab_foreach(t, foreach_sum, sum);
+	assert_int_equal(sum[1], hosttab_count(t));
+	assert_int_equal(sum[1], 1001);      /* 1000 IPv4 hosts + 2001:db8::5 */
+	assert_int_equal(sum[0], 2999 * 10); /* all but op 5 */
+	hosttab_free(t);
+}
+
 int
 main(void)
 {
@@ -185,6 +243,7 @@ main(void)
 		cmocka_unit_test(test_hosttab_overflow_reset),
 		cmocka_unit_test(test_hosttab_many),
 		cmocka_unit_test(test_hosttab_growth),
+		cmocka_unit_test(test_hosttab_batch_foreach),
 	};
 
 	return cmocka_run_group_tests_name("hosttab", tests, NULL, NULL);
