@@ -180,6 +180,15 @@ cconf_build(
 						: cfg_getstr(col, "pidfile");
 	if (cconf_copy(c->pidfile, sizeof(c->pidfile), s, "pidfile", eb) == -1)
 		return -1;
+	s = cfg_getstr(col, "control");
+	if (cconf_copy(c->control, sizeof(c->control), s, "control", eb) == -1)
+		return -1;
+	if (c->control[0] != '\0' && c->control[0] != '/') {
+		errbuf_set(eb,
+		    "collector: control \"%s\": not an absolute path",
+		    c->control);
+		return -1;
+	}
 	if (c->state_dir[0] == '\0') {
 		errbuf_set(eb, "collector: state_dir: empty");
 		return -1;

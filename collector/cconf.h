@@ -43,6 +43,7 @@ struct cconf {
 	char stats_file[PATH_MAX];
 	char templates_file[PATH_MAX];
 	char pidfile[PATH_MAX];
+	char control[108]; /* control socket path (sun_path), empty: none */
 	char user[64];
 	char post_rotate[1024];
 	uint64_t interval;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collector/cctl.h"
 #include "collector/expire.h"
 #include "collector/stats.h"
 #include "lib/addr.h"
@@ -56,6 +57,10 @@ struct collect {
 	uint64_t last_denied;
 	bool save_warned;
 	struct flowfile_exporter snap[FLOWFILE_MAX_EXPORTERS];
+	/* the control socket */
+	struct cctl *ctl;
+	uint64_t ctl_next_mono;
+	char last_published[4096];
 };
 
 static int
@@ -131,6 +136,7 @@ collect_free(struct collect *co)
 		return;
 	if (co->l != NULL)
 		listener_stop(co->l);
+	cctl_free(co->ctl);
 	rotate_free(co->rot);
 	exporter_table_free(co->xt);
 	nf_session_free(co->nf);
@@ -351,6 +357,7 @@ collect_rotate(struct collect *co)
 		} else if (pub == 1) {
 			co->files++;
 			log_debug("published %s", path);
+			memcpy(co->last_published, path, sizeof(path));
 		}
 		for (i = 0; i < n; i++)
 			collect_log_exporter(&co->snap[i], co->xt);
@@ -368,32 +375,107 @@ collect_rotate(struct collect *co)
 	return rc;
 }
 
+/* The stats snapshot of now; path receives the open file's final name. */
+static void
+collect_view(struct collect *co, struct stats_view *v, char *path, size_t len)
+{
+	uint64_t start = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->listener = co->l;
+	v->ring = co->ring;
+	v->exporters = co->xt;
+	v->now_ms = tm_now_ms();
+	v->started_ms = co->started_ms;
+	v->interval = co->c->interval;
+	v->files = co->files;
+	if (rotate_is_open(co->rot, &start)) {
+		v->open_start = start;
+		v->open_records = rotate_records(co->rot);
+		if (flowfile_final_path(
+			co->c->dir, start, co->c->nest, path, len) == 0)
+			v->open_path = path;
+	}
+	v->flows = co->flows;
+	v->late_flows = co->late_flows;
+	v->write_errors = co->write_errors;
+}
+
 int
 collect_write_stats(struct collect *co)
 {
 	struct stats_view v;
-	uint64_t start = 0;
+	char path[4096];
 
-	memset(&v, 0, sizeof(v));
-	v.listener = co->l;
-	v.ring = co->ring;
-	v.exporters = co->xt;
-	v.now_ms = tm_now_ms();
-	v.started_ms = co->started_ms;
-	v.interval = co->c->interval;
-	v.files = co->files;
-	if (rotate_is_open(co->rot, &start)) {
-		v.open_start = start;
-		v.open_records = rotate_records(co->rot);
-	}
-	v.flows = co->flows;
-	v.late_flows = co->late_flows;
-	v.write_errors = co->write_errors;
+	collect_view(co, &v, path, sizeof(path));
 	if (stats_write(&v, co->c->stats_file) == -1) {
 		log_warn("stats file %s", co->c->stats_file);
 		return -1;
 	}
 	return 0;
+}
+
+int
+collect_set_control(struct collect *co, int fd, const char *path)
+{
+	if ((co->ctl = cctl_new(fd, path, collect_command, co)) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+collect_command(void *arg, const char *cmd, FILE *out)
+{
+	struct collect *co = arg;
+	struct stats_view v;
+	char path[4096];
+	uint64_t files;
+
+	if (strcmp(cmd, "stats") == 0 || strcmp(cmd, "stats json") == 0) {
+		collect_flush(co);
+		collect_view(co, &v, path, sizeof(path));
+		if (strcmp(cmd, "stats") == 0)
+			return stats_print(&v, out);
+		return stats_print_json(&v, out);
+	}
+	if (strcmp(cmd, "rotate") == 0) {
+		files = co->files;
+		(void)collect_drain(co, 0);
+		if (collect_rotate(co) == -1)
+			fprintf(
+			    out, "error: publishing failed (see the log)\n");
+		else if (co->files != files)
+			fprintf(out, "published %s\n", co->last_published);
+		else
+			fprintf(out, "nothing to publish\n");
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0) {
+		fprintf(out,
+		    "stats       counters of the collector, its sockets and "
+		    "every exporter\n"
+		    "stats json  the same as one JSON object\n"
+		    "rotate      publish the open file now\n"
+		    "help        this list\n");
+		return 0;
+	}
+	fprintf(out, "error: unknown command \"%.64s\" (try help)\n", cmd);
+	return -1;
+}
+
+/* Serve the control socket when it is ready or at least every 20 ms. */
+static void
+collect_control(struct collect *co, bool ready)
+{
+	uint64_t mono;
+
+	if (co->ctl == NULL)
+		return;
+	mono = tm_mono_ms();
+	if (!ready && mono < co->ctl_next_mono)
+		return;
+	co->ctl_next_mono = mono + 20;
+	cctl_service(co->ctl, mono);
 }
 
 int
@@ -420,11 +502,13 @@ int
 collect_run(struct collect *co, const sigset_t *sigmask,
     collect_reload_fn *reload_fn, void *arg)
 {
-	struct pollfd pfd;
+	struct pollfd pfd[1 + CCTL_MAX_CLIENTS + 1];
 	struct timespec ts;
 	uint64_t now, v;
 	const struct cconf *nc;
 	struct ring_msg m;
+	bool ctl_ready = false;
+	size_t npfd, i;
 	int to;
 
 	(void)collect_write_stats(co);
@@ -453,6 +537,8 @@ collect_run(struct collect *co, const sigset_t *sigmask,
 			daemon_usr1 = 0;
 			(void)collect_write_stats(co);
 		}
+		collect_control(co, ctl_ready);
+		ctl_ready = false;
 		if (daemon_quit)
 			break;
 		if (ring_peek(co->ring, &m))
@@ -467,10 +553,20 @@ collect_run(struct collect *co, const sigset_t *sigmask,
 			to = COLLECT_TICK_MS;
 		ts.tv_sec = to / 1000;
 		ts.tv_nsec = (long)(to % 1000) * 1000000;
-		pfd.fd = co->wake_fd;
-		pfd.events = POLLIN;
-		if (ppoll(&pfd, 1, &ts, sigmask) > 0)
-			(void)!read(co->wake_fd, &v, sizeof(v));
+		pfd[0].fd = co->wake_fd;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		npfd = 1;
+		if (co->ctl != NULL)
+			npfd += cctl_pollfds(
+			    co->ctl, pfd + 1, sizeof(pfd) / sizeof(pfd[0]) - 1);
+		if (ppoll(pfd, npfd, &ts, sigmask) > 0) {
+			if (pfd[0].revents & POLLIN)
+				(void)!read(co->wake_fd, &v, sizeof(v));
+			for (i = 1; i < npfd; i++)
+				if (pfd[i].revents != 0)
+					ctl_ready = true;
+		}
 		atomic_store(&co->want_wake, 0);
 	}
 	log_info("shutting down: publishing the open file");

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "collector/listener.h"
 #include "lib/afile.h"
 #include "lib/conf.h"
+#include "lib/ctlsock.h"
 #include "lib/daemon.h"
 #include "lib/log.h"
 
@@ -32,7 +34,8 @@ usage(void)
 	    "usage: flowtally-collector [-dn] [-f conf] [-l [addr:]port]... "
 	    "[-w dir]\n"
 	    "                           [-t seconds] [-p pidfile] "
-	    "[--export-time]\n");
+	    "[--export-time]\n"
+	    "       flowtally-collector --ctl socket command\n");
 	exit(1);
 }
 
@@ -83,6 +86,7 @@ main_keep_fixed(struct cconf *n, const struct cconf *o)
 	memcpy(n->stats_file, o->stats_file, sizeof(n->stats_file));
 	memcpy(n->templates_file, o->templates_file, sizeof(n->templates_file));
 	memcpy(n->pidfile, o->pidfile, sizeof(n->pidfile));
+	memcpy(n->control, o->control, sizeof(n->control));
 	memcpy(n->user, o->user, sizeof(n->user));
 	n->interval = o->interval;
 	n->nest = o->nest;
@@ -93,6 +97,77 @@ main_keep_fixed(struct cconf *n, const struct cconf *o)
 	n->queue_size = o->queue_size;
 	n->max_templates = o->max_templates;
 	n->max_held_bytes = o->max_held_bytes;
+}
+
+/*
+ * The control socket, before the privilege drop: its directory is created
+ * if missing, and the socket is handed to the user we become, so the
+ * daemon can still remove it at exit. Returns the listening fd; fatal on
+ * error.
+ */
+static int
+main_control(const struct cconf *c)
+{
+	struct errbuf eb;
+	struct passwd *pw;
+	char dir[sizeof(c->control)], *slash;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	int fd;
+
+	strcpy(dir, c->control);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (afile_mkdirs(dir, 0755) == -1)
+			fatal("control socket directory %s", dir);
+	}
+	if (c->user[0] != '\0' && geteuid() == 0) {
+		if ((pw = getpwnam(c->user)) == NULL)
+			fatalx("unknown user %s", c->user);
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if ((fd = ctlsock_listen(c->control, uid, gid, &eb)) == -1)
+		fatalx("control socket: %s", eb.msg);
+	return fd;
+}
+
+/* --ctl SOCKET CMD...: send the words as one command line, print the answer. */
+static int
+main_client(const char *path, int argc, char *argv[])
+{
+	struct errbuf eb;
+	char cmd[256], *ans = NULL;
+	size_t len = 0, anslen = 0;
+	FILE *fp;
+	int i, n, rc;
+
+	if (argc == 0)
+		usage();
+	for (i = 0; i < argc; i++) {
+		n = snprintf(cmd + len, sizeof(cmd) - len, "%s%s",
+		    i > 0 ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof(cmd) - len) {
+			fprintf(
+			    stderr, "flowtally-collector: command too long\n");
+			return 2;
+		}
+		len += (size_t)n;
+	}
+	if ((fp = open_memstream(&ans, &anslen)) == NULL)
+		fatal("memory");
+	rc = ctlsock_client(path, cmd, fp, &eb);
+	fclose(fp);
+	if (rc == -1) {
+		fprintf(stderr, "flowtally-collector: %s\n", eb.msg);
+		free(ans);
+		return 1;
+	}
+	fwrite(ans, 1, anslen, stdout);
+	/* An answer starting "error:" is a refused command. */
+	rc = anslen >= 6 && memcmp(ans, "error:", 6) == 0 ? 1 : 0;
+	free(ans);
+	return rc;
 }
 
 static const struct cconf *
@@ -120,6 +195,7 @@ main(int argc, char *argv[])
 	static struct main_state ms;
 	static const struct option longopts[] = {
 		{ "export-time", no_argument, NULL, 'E' },
+		{ "ctl", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct errbuf eb;
@@ -127,7 +203,8 @@ main(int argc, char *argv[])
 	struct listener *l;
 	struct collect *co;
 	sigset_t orig;
-	int ch, fg = 0, check = 0, rc;
+	const char *ctl_path = NULL;
+	int ch, fg = 0, check = 0, rc, ctl_fd = -1;
 	size_t i;
 
 	while ((ch = getopt_long(argc, argv, "df:l:np:t:w:", longopts, NULL)) !=
@@ -160,10 +237,15 @@ main(int argc, char *argv[])
 		case 'E':
 			ms.cli.export_time = true;
 			break;
+		case 'C':
+			ctl_path = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
+	if (ctl_path != NULL)
+		return main_client(ctl_path, argc - optind, argv + optind);
 	if (optind != argc)
 		usage();
 	if (ms.conf_path == NULL && access(conf_default_path(), F_OK) == 0)
@@ -190,6 +272,8 @@ main(int argc, char *argv[])
 		fatal("%s", c->dir);
 	if (afile_mkdirs(c->state_dir, 0755) == -1)
 		fatal("%s", c->state_dir);
+	if (c->control[0] != '\0')
+		ctl_fd = main_control(c);
 
 	if (!fg) {
 		log_init("flowtally-collector", 0, LOG_DAEMON);
@@ -205,6 +289,11 @@ main(int argc, char *argv[])
 
 	if ((co = collect_new(c, l)) == NULL)
 		fatal("collector set-up");
+	if (ctl_fd != -1) {
+		if (collect_set_control(co, ctl_fd, c->control) == -1)
+			fatal("control socket");
+		log_info("control socket %s", c->control);
+	}
 	if (collect_start(co) == -1)
 		fatal("starting the receive thread");
 	for (i = 0; i < listener_count(l); i++)

@@ -25,6 +25,7 @@ cfg_opt_t conf_collector_opts[] = {
 	CFG_STR("state_dir", "/var/lib/flowtally/collector", CFGF_NONE),
 	CFG_STR("stats_file", "", CFGF_NONE),
 	CFG_STR("pidfile", "/run/flowtally-collector.pid", CFGF_NONE),
+	CFG_STR("control", "", CFGF_NONE),
 	CFG_STR("user", "", CFGF_NONE),
 	CFG_STR("interval", "300", CFGF_NONE),
 	CFG_INT("nest", 3, CFGF_NONE),
