@@ -23,6 +23,7 @@
 struct cconf_listen {
 	struct ft_addr addr; /* FT_AF_NONE: any */
 	uint16_t port;
+	char ifname[16]; /* multicast: join on this interface; empty: any */
 };
 
 /* What the command line says; unset fields leave the config's value. */
@@ -73,6 +74,14 @@ struct cconf {
 int cconf_build(struct cconf *c, cfg_t *cfg, const struct cconf_cli *cli,
     struct errbuf *eb);
 void cconf_clear(struct cconf *c);
+
+/*
+ * Parse a listen endpoint "[ADDR:]PORT[%IFNAME]" (IPv6 in brackets) into l.
+ * An interface is allowed only with a multicast group address. 0, or -1
+ * with eb saying why.
+ */
+int cconf_parse_listen(
+    const char *s, struct cconf_listen *l, struct errbuf *eb);
 
 /* Parse a size "123", "10K", "50M", "2G", "1T" (binary units): 0 or -1. */
 int cconf_parse_size(const char *s, uint64_t *bytes);

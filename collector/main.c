@@ -14,6 +14,7 @@
 #include "collector/cconf.h"
 #include "collector/collect.h"
 #include "collector/listener.h"
+#include "collector/mcast.h"
 #include "lib/afile.h"
 #include "lib/conf.h"
 #include "lib/ctlsock.h"
@@ -264,10 +265,21 @@ main(int argc, char *argv[])
 
 	if ((l = listener_new()) == NULL)
 		fatal("listener");
-	for (i = 0; i < c->n_listen; i++)
+	for (i = 0; i < c->n_listen; i++) {
 		if (listener_add(l, &c->listen[i].addr, c->listen[i].port,
 			c->rcvbuf, &eb) == -1)
 			fatalx("%s", eb.msg);
+		if (mcast_is_group(&c->listen[i].addr)) {
+			if (mcast_join(listener_fd(l, listener_count(l) - 1),
+				&c->listen[i].addr, c->listen[i].ifname,
+				&eb) == -1)
+				fatalx("%s", eb.msg);
+			log_info("joined multicast group %s%s%s",
+			    listener_name(l, listener_count(l) - 1),
+			    c->listen[i].ifname[0] ? " on " : "",
+			    c->listen[i].ifname);
+		}
+	}
 	if (afile_mkdirs(c->dir, 0755) == -1)
 		fatal("%s", c->dir);
 	if (afile_mkdirs(c->state_dir, 0755) == -1)
