@@ -280,6 +280,15 @@ cconf_build(
 	c->zstd_level = (int)v;
 	c->export_time = cfg_getbool(col, "export_time") ||
 	    (cli != NULL && cli->export_time);
+	s = cfg_getstr(col, "late_grace");
+	if (tm_parse_duration(s, &c->late_grace) == -1 ||
+	    c->late_grace > 86400) {
+		errbuf_set(eb,
+		    "collector: late_grace \"%s\": not a duration up to 1d "
+		    "(0: off)",
+		    s);
+		return -1;
+	}
 	n = cfg_size(col, "allow");
 	if (n > 0 && (c->allow = calloc(n, sizeof(*c->allow))) == NULL) {
 		errbuf_set(eb, "collector: out of memory");

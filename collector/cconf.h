@@ -52,6 +52,7 @@ struct cconf {
 	enum flowfile_codec codec;
 	int zstd_level;
 	bool export_time;
+	uint64_t late_grace; /* seconds the previous interval stays open */
 	struct ft_prefix *allow;
 	size_t n_allow;
 	struct exporter_override *overrides;

@@ -63,6 +63,8 @@ struct collect {
 	char last_published[4096];
 };
 
+static int collect_publish(struct collect *co, bool all);
+
 static int
 collect_policy(struct collect *co, const struct cconf *c)
 {
@@ -85,6 +87,7 @@ collect_rotator(const struct cconf *c)
 	    .nest = c->nest,
 	    .export_time = c->export_time,
 	    .post_cmd = c->post_rotate,
+	    .late_grace = c->late_grace,
 	    .ff =
 		{
 		    .codec = c->codec,
@@ -246,7 +249,7 @@ collect_datagram(struct collect *co, const struct ring_msg *m)
 		    co->rot, m->arrival_ms, export_ms, &co->cur_late);
 	}
 	if (rotate_must_publish(co->rot, co->cur_bin))
-		(void)collect_rotate(co);
+		(void)collect_publish(co, false);
 	co->cur = e;
 	memset(&info, 0, sizeof(info));
 	err = nf_decode(co->nf, m->data, m->len, &m->from.sa, m->arrival_ms,
@@ -339,15 +342,23 @@ collect_expire(struct collect *co)
 		log_warn("expire: %s", eo.dir);
 }
 
-int
-collect_rotate(struct collect *co)
+/*
+ * Publish the oldest open file (all of them, oldest first, with all), each
+ * with the exporter counters since the last publish, then log, save
+ * templates, expire and write stats.
+ */
+static int
+collect_publish(struct collect *co, bool all)
 {
 	char path[4096];
 	size_t n, i;
 	int rc = 0, pub;
 
 	collect_flush(co);
-	if (rotate_is_open(co->rot, NULL)) {
+	do {
+		if (!rotate_is_open(co->rot, NULL) &&
+		    !rotate_grace_open(co->rot, NULL))
+			break;
 		n = exporter_snapshot(
 		    co->xt, co->snap, FLOWFILE_MAX_EXPORTERS, true);
 		pub = rotate_publish(co->rot, co->snap, n, path, sizeof(path));
@@ -361,7 +372,7 @@ collect_rotate(struct collect *co)
 		}
 		for (i = 0; i < n; i++)
 			collect_log_exporter(&co->snap[i], co->xt);
-	}
+	} while (all && pub != 0);
 	collect_log_global(co);
 	if (nf_session_save(co->nf, co->c->templates_file) == -1) {
 		if (!co->save_warned)
@@ -373,6 +384,12 @@ collect_rotate(struct collect *co)
 	collect_expire(co);
 	(void)collect_write_stats(co);
 	return rc;
+}
+
+int
+collect_rotate(struct collect *co)
+{
+	return collect_publish(co, true);
 }
 
 /* The stats snapshot of now; path receives the open file's final name. */
@@ -396,6 +413,9 @@ collect_view(struct collect *co, struct stats_view *v, char *path, size_t len)
 			co->c->dir, start, co->c->nest, path, len) == 0)
 			v->open_path = path;
 	}
+	(void)rotate_grace_open(co->rot, &v->grace_start);
+	if (!rotate_grace_open(co->rot, NULL))
+		v->grace_start = 0;
 	v->flows = co->flows;
 	v->late_flows = co->late_flows;
 	v->write_errors = co->write_errors;
@@ -515,6 +535,12 @@ collect_run(struct collect *co, const sigset_t *sigmask,
 	while (!daemon_quit) {
 		(void)collect_drain(co, 65536);
 		now = tm_now_ms();
+		if (rotate_grace_due(co->rot, tm_mono_ms())) {
+			/* Lagging exporters had their time: publish the
+			 * previous interval (what is queued goes in first). */
+			(void)collect_drain(co, 0);
+			(void)collect_publish(co, false);
+		}
 		if (rotate_due(co->rot, now, tm_mono_ms())) {
 			(void)collect_drain(co, 0);
 			(void)collect_rotate(co);

@@ -71,15 +71,15 @@ main_keep_fixed(struct cconf *n, const struct cconf *o)
 {
 	if (n->interval != o->interval || strcmp(n->dir, o->dir) != 0 ||
 	    n->nest != o->nest || n->export_time != o->export_time ||
-	    n->codec != o->codec || n->zstd_level != o->zstd_level ||
-	    n->n_listen != o->n_listen ||
+	    n->late_grace != o->late_grace || n->codec != o->codec ||
+	    n->zstd_level != o->zstd_level || n->n_listen != o->n_listen ||
 	    memcmp(n->listen, o->listen, n->n_listen * sizeof(n->listen[0])) !=
 		0 ||
 	    strcmp(n->state_dir, o->state_dir) != 0 ||
 	    n->queue_size != o->queue_size)
 		log_warnx("reload: listen, dir, interval, nest, compress, "
-			  "export_time, state_dir and queue_size change only "
-			  "at the next start");
+			  "export_time, late_grace, state_dir and queue_size "
+			  "change only at the next start");
 	memcpy(n->listen, o->listen, sizeof(n->listen));
 	n->n_listen = o->n_listen;
 	memcpy(n->dir, o->dir, sizeof(n->dir));
@@ -92,6 +92,7 @@ main_keep_fixed(struct cconf *n, const struct cconf *o)
 	n->interval = o->interval;
 	n->nest = o->nest;
 	n->export_time = o->export_time;
+	n->late_grace = o->late_grace;
 	n->codec = o->codec;
 	n->zstd_level = o->zstd_level;
 	n->rcvbuf = o->rcvbuf;
@@ -314,6 +315,10 @@ main(int argc, char *argv[])
 	log_info("writing %s every %llus, binned by %s time", c->dir,
 	    (unsigned long long)c->interval,
 	    c->export_time ? "export" : "arrival");
+	if (c->export_time && c->late_grace > 0)
+		log_info("the previous interval stays open %llus for lagging "
+			 "exporters",
+		    (unsigned long long)c->late_grace);
 
 	rc = collect_run(co, &orig, main_reload, &ms);
 	collect_free(co);

@@ -130,11 +130,12 @@ stats_print_json(const struct stats_view *v, FILE *fp)
 	    ", \"interval\": %" PRIu64 ", \"files\": %" PRIu64
 	    ", \"flows\": %" PRIu64 ", \"late_flows\": %" PRIu64
 	    ", \"write_errors\": %" PRIu64 ", \"open_start\": %" PRIu64
-	    ", \"open_records\": %" PRIu64 ", \"kernel_drops\": %" PRIu64
-	    ", \"ring_drops\": %" PRIu64 ", \"open_file\": ",
+	    ", \"open_records\": %" PRIu64 ", \"grace_start\": %" PRIu64
+	    ", \"kernel_drops\": %" PRIu64 ", \"ring_drops\": %" PRIu64
+	    ", \"open_file\": ",
 	    v->now_ms / 1000, v->started_ms / 1000, v->interval, v->files,
 	    v->flows, v->late_flows, v->write_errors, v->open_start,
-	    v->open_records, kd, rd);
+	    v->open_records, v->grace_start, kd, rd);
 	if (v->open_path != NULL)
 		stats_json_str(fp, v->open_path);
 	else
@@ -188,11 +189,12 @@ stats_print(const struct stats_view *v, FILE *fp)
 	    "collector now=%" PRIu64 " started=%" PRIu64 " interval=%" PRIu64
 	    " files=%" PRIu64 " flows=%" PRIu64 " late_flows=%" PRIu64
 	    " write_errors=%" PRIu64 " open_start=%" PRIu64
-	    " open_records=%" PRIu64 " kernel_drops=%" PRIu64
-	    " ring_drops=%" PRIu64 " open_file=%s\n",
+	    " open_records=%" PRIu64 " grace_start=%" PRIu64
+	    " kernel_drops=%" PRIu64 " ring_drops=%" PRIu64 " open_file=%s\n",
 	    v->now_ms / 1000, v->started_ms / 1000, v->interval, v->files,
 	    v->flows, v->late_flows, v->write_errors, v->open_start,
-	    v->open_records, kd, rd, v->open_path ? v->open_path : "-");
+	    v->open_records, v->grace_start, kd, rd,
+	    v->open_path ? v->open_path : "-");
 	for (i = 0; i < listener_count(v->listener); i++) {
 		listener_stats(v->listener, i, &ls);
 		fprintf(fp,

@@ -25,6 +25,7 @@ struct stats_view {
 	uint64_t files;        /* files published */
 	uint64_t open_start;   /* interval start of the open file, 0 none */
 	uint64_t open_records; /* records in it so far */
+	uint64_t grace_start;  /* interval of the open grace file, 0 none */
 	uint64_t flows;        /* flows written since start */
 	uint64_t late_flows;   /* binned into a later file than their own */
 	uint64_t write_errors; /* flows lost to write errors */

@@ -32,6 +32,7 @@ cfg_opt_t conf_collector_opts[] = {
 	CFG_STR("compress", "zstd", CFGF_NONE),
 	CFG_INT("zstd_level", 1, CFGF_NONE),
 	CFG_BOOL("export_time", cfg_false, CFGF_NONE),
+	CFG_STR("late_grace", "60", CFGF_NONE),
 	CFG_STR("post_rotate", "", CFGF_NONE),
 	CFG_STR_LIST("allow", NULL, CFGF_NONE),
 	CFG_SEC("exporter", conf_collector_exporter_opts,
