@@ -64,8 +64,9 @@ def nfdump(args):
         theirs[(c[3], c[4], pr, int(c[5]), int(c[6]), int(c[11]),
                 int(c[12]))] += 1
     ours = Counter(f[:7] for f in flows(args[1]))
-    # ICMP type/code must match too: the v9/IPFIX templates carry
-    # icmpTypeCode (32/139), the only place nfdump 1.7 reads it from.
+    # ICMP type/code must match too: v9 templates carry ICMP_TYPE (32),
+    # the only place nfdump 1.7 reads it from in v9; in IPFIX it takes it
+    # from the destination port.
     bad = 0
     for k in sorted(set(theirs) | set(ours), key=str):
         if theirs[k] != ours[k]:
