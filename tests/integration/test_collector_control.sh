@@ -18,7 +18,8 @@ python3 -c 'import socket, sys
 s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$SOCK"
 test -S "$SOCK" || fail "no stale socket made"
 
-start_collector "control = \"$SOCK\""
+# A day's interval: no rotation of its own during the test.
+start_collector "control = \"$SOCK\"" -t 1d
 wait_for 10 test -S "$SOCK" || fail "no control socket"
 [ "$(stat -c %a "$SOCK")" = 660 ] || fail "socket mode $(stat -c %a "$SOCK")"
 grep -q "control socket $SOCK" "$T/log" || fail "control socket not logged"
@@ -79,7 +80,8 @@ all_taken() {
 }
 t0=$SECONDS
 wait_for 20 all_taken || fail "stats never showed $sent_pk packets"
-[ $((SECONDS - t0)) -lt 5 ] || fail "stats waited on the held clients"
+[ $((SECONDS - t0)) -lt 5 ] ||
+	fail "stats waited on the held clients ($((SECONDS - t0)) s)"
 
 ctl stats >"$T/stats.txt"
 ctl stats json >"$T/stats.json"
@@ -122,10 +124,11 @@ out=$(ctl rotate)
 path=${out#published }
 [ "$path" != "$out" ] || fail "rotate: $out"
 test -f "$path" || fail "rotate: $path not there"
-[ "$(records "$path")" = "$sent_fl" ] ||
-	fail "rotate: $(records "$path") records, want $sent_fl"
-[ "$(ctl stats | awk '$1 == "collector"' | sed 's/.* files=\([0-9]*\).*/\1/')" = 1 ] ||
-	fail "files count after rotate"
+# (At midnight UTC the collector may have published one on its own.)
+[ "$(records "$OUT")" = "$sent_fl" ] ||
+	fail "rotate: $(records "$OUT") records published, want $sent_fl"
+files=$(ctl stats | awk '$1 == "collector"' | sed 's/.* files=\([0-9]*\).*/\1/')
+[ "$files" -ge 1 ] || fail "files count $files after rotate"
 
 kill "$HOLD" 2>/dev/null || true
 stop_collector
