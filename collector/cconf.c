@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collector/mcast.h"
 #include "lib/tmutil.h"
 
 int
@@ -70,6 +71,47 @@ cconf_copy(
 	return 0;
 }
 
+int
+cconf_parse_listen(const char *s, struct cconf_listen *l, struct errbuf *eb)
+{
+	char ep[128];
+	const char *pct = strrchr(s, '%'), *br = strrchr(s, ']');
+	size_t n = strlen(s);
+
+	memset(l, 0, sizeof(*l));
+	if (pct != NULL && (br == NULL || pct > br)) {
+		n = (size_t)(pct - s);
+		if (strlen(pct + 1) == 0 ||
+		    strlen(pct + 1) >= sizeof(l->ifname)) {
+			errbuf_set(eb,
+			    "collector: listen \"%s\": bad interface name", s);
+			return -1;
+		}
+		strcpy(l->ifname, pct + 1);
+	}
+	if (n >= sizeof(ep)) {
+		errbuf_set(eb, "collector: listen \"%s\": too long", s);
+		return -1;
+	}
+	memcpy(ep, s, n);
+	ep[n] = '\0';
+	if (addr_parse_endpoint(ep, &l->addr, &l->port) == -1) {
+		errbuf_set(eb,
+		    "collector: listen \"%s\": not [ADDR:]PORT[%%IFNAME] "
+		    "(IPv6 in brackets)",
+		    s);
+		return -1;
+	}
+	if (l->ifname[0] != '\0' && !mcast_is_group(&l->addr)) {
+		errbuf_set(eb,
+		    "collector: listen \"%s\": an interface is given only "
+		    "with a multicast group (224.0.0.0/4, ff00::/8)",
+		    s);
+		return -1;
+	}
+	return 0;
+}
+
 static int
 cconf_listen(struct cconf *c, const char *s, struct errbuf *eb)
 {
@@ -78,14 +120,8 @@ cconf_listen(struct cconf *c, const char *s, struct errbuf *eb)
 		    CCONF_MAX_LISTEN);
 		return -1;
 	}
-	if (addr_parse_endpoint(s, &c->listen[c->n_listen].addr,
-		&c->listen[c->n_listen].port) == -1) {
-		errbuf_set(eb,
-		    "collector: listen \"%s\": not [ADDR:]PORT "
-		    "(IPv6 in brackets)",
-		    s);
+	if (cconf_parse_listen(s, &c->listen[c->n_listen], eb) == -1)
 		return -1;
-	}
 	c->n_listen++;
 	return 0;
 }
@@ -180,6 +216,15 @@ cconf_build(
 						: cfg_getstr(col, "pidfile");
 	if (cconf_copy(c->pidfile, sizeof(c->pidfile), s, "pidfile", eb) == -1)
 		return -1;
+	s = cfg_getstr(col, "control");
+	if (cconf_copy(c->control, sizeof(c->control), s, "control", eb) == -1)
+		return -1;
+	if (c->control[0] != '\0' && c->control[0] != '/') {
+		errbuf_set(eb,
+		    "collector: control \"%s\": not an absolute path",
+		    c->control);
+		return -1;
+	}
 	if (c->state_dir[0] == '\0') {
 		errbuf_set(eb, "collector: state_dir: empty");
 		return -1;
@@ -235,6 +280,15 @@ cconf_build(
 	c->zstd_level = (int)v;
 	c->export_time = cfg_getbool(col, "export_time") ||
 	    (cli != NULL && cli->export_time);
+	s = cfg_getstr(col, "late_grace");
+	if (tm_parse_duration(s, &c->late_grace) == -1 ||
+	    c->late_grace > 86400) {
+		errbuf_set(eb,
+		    "collector: late_grace \"%s\": not a duration up to 1d "
+		    "(0: off)",
+		    s);
+		return -1;
+	}
 	n = cfg_size(col, "allow");
 	if (n > 0 && (c->allow = calloc(n, sizeof(*c->allow))) == NULL) {
 		errbuf_set(eb, "collector: out of memory");

@@ -23,6 +23,7 @@
 struct cconf_listen {
 	struct ft_addr addr; /* FT_AF_NONE: any */
 	uint16_t port;
+	char ifname[16]; /* multicast: join on this interface; empty: any */
 };
 
 /* What the command line says; unset fields leave the config's value. */
@@ -43,6 +44,7 @@ struct cconf {
 	char stats_file[PATH_MAX];
 	char templates_file[PATH_MAX];
 	char pidfile[PATH_MAX];
+	char control[108]; /* control socket path (sun_path), empty: none */
 	char user[64];
 	char post_rotate[1024];
 	uint64_t interval;
@@ -50,6 +52,7 @@ struct cconf {
 	enum flowfile_codec codec;
 	int zstd_level;
 	bool export_time;
+	uint64_t late_grace; /* seconds the previous interval stays open */
 	struct ft_prefix *allow;
 	size_t n_allow;
 	struct exporter_override *overrides;
@@ -72,6 +75,14 @@ struct cconf {
 int cconf_build(struct cconf *c, cfg_t *cfg, const struct cconf_cli *cli,
     struct errbuf *eb);
 void cconf_clear(struct cconf *c);
+
+/*
+ * Parse a listen endpoint "[ADDR:]PORT[%IFNAME]" (IPv6 in brackets) into l.
+ * An interface is allowed only with a multicast group address. 0, or -1
+ * with eb saying why.
+ */
+int cconf_parse_listen(
+    const char *s, struct cconf_listen *l, struct errbuf *eb);
 
 /* Parse a size "123", "10K", "50M", "2G", "1T" (binary units): 0 or -1. */
 int cconf_parse_size(const char *s, uint64_t *bytes);

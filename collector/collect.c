@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "collector/cctl.h"
 #include "collector/expire.h"
 #include "collector/stats.h"
 #include "lib/addr.h"
@@ -56,7 +57,13 @@ struct collect {
 	uint64_t last_denied;
 	bool save_warned;
 	struct flowfile_exporter snap[FLOWFILE_MAX_EXPORTERS];
+	/* the control socket */
+	struct cctl *ctl;
+	uint64_t ctl_next_mono;
+	char last_published[4096];
 };
+
+static int collect_publish(struct collect *co, bool all);
 
 static int
 collect_policy(struct collect *co, const struct cconf *c)
@@ -80,6 +87,7 @@ collect_rotator(const struct cconf *c)
 	    .nest = c->nest,
 	    .export_time = c->export_time,
 	    .post_cmd = c->post_rotate,
+	    .late_grace = c->late_grace,
 	    .ff =
 		{
 		    .codec = c->codec,
@@ -131,6 +139,7 @@ collect_free(struct collect *co)
 		return;
 	if (co->l != NULL)
 		listener_stop(co->l);
+	cctl_free(co->ctl);
 	rotate_free(co->rot);
 	exporter_table_free(co->xt);
 	nf_session_free(co->nf);
@@ -240,7 +249,7 @@ collect_datagram(struct collect *co, const struct ring_msg *m)
 		    co->rot, m->arrival_ms, export_ms, &co->cur_late);
 	}
 	if (rotate_must_publish(co->rot, co->cur_bin))
-		(void)collect_rotate(co);
+		(void)collect_publish(co, false);
 	co->cur = e;
 	memset(&info, 0, sizeof(info));
 	err = nf_decode(co->nf, m->data, m->len, &m->from.sa, m->arrival_ms,
@@ -333,15 +342,23 @@ collect_expire(struct collect *co)
 		log_warn("expire: %s", eo.dir);
 }
 
-int
-collect_rotate(struct collect *co)
+/*
+ * Publish the oldest open file (all of them, oldest first, with all), each
+ * with the exporter counters since the last publish, then log, save
+ * templates, expire and write stats.
+ */
+static int
+collect_publish(struct collect *co, bool all)
 {
 	char path[4096];
 	size_t n, i;
 	int rc = 0, pub;
 
 	collect_flush(co);
-	if (rotate_is_open(co->rot, NULL)) {
+	do {
+		if (!rotate_is_open(co->rot, NULL) &&
+		    !rotate_grace_open(co->rot, NULL))
+			break;
 		n = exporter_snapshot(
 		    co->xt, co->snap, FLOWFILE_MAX_EXPORTERS, true);
 		pub = rotate_publish(co->rot, co->snap, n, path, sizeof(path));
@@ -351,10 +368,11 @@ collect_rotate(struct collect *co)
 		} else if (pub == 1) {
 			co->files++;
 			log_debug("published %s", path);
+			memcpy(co->last_published, path, sizeof(path));
 		}
 		for (i = 0; i < n; i++)
 			collect_log_exporter(&co->snap[i], co->xt);
-	}
+	} while (all && pub != 0);
 	collect_log_global(co);
 	if (nf_session_save(co->nf, co->c->templates_file) == -1) {
 		if (!co->save_warned)
@@ -369,31 +387,115 @@ collect_rotate(struct collect *co)
 }
 
 int
+collect_rotate(struct collect *co)
+{
+	return collect_publish(co, true);
+}
+
+/* The stats snapshot of now; path receives the open file's final name. */
+static void
+collect_view(struct collect *co, struct stats_view *v, char *path, size_t len)
+{
+	uint64_t start = 0;
+
+	memset(v, 0, sizeof(*v));
+	v->listener = co->l;
+	v->ring = co->ring;
+	v->exporters = co->xt;
+	v->now_ms = tm_now_ms();
+	v->started_ms = co->started_ms;
+	v->interval = co->c->interval;
+	v->files = co->files;
+	if (rotate_is_open(co->rot, &start)) {
+		v->open_start = start;
+		v->open_records = rotate_records(co->rot);
+		if (flowfile_final_path(
+			co->c->dir, start, co->c->nest, path, len) == 0)
+			v->open_path = path;
+	}
+	(void)rotate_grace_open(co->rot, &v->grace_start);
+	if (!rotate_grace_open(co->rot, NULL))
+		v->grace_start = 0;
+	v->flows = co->flows;
+	v->late_flows = co->late_flows;
+	v->write_errors = co->write_errors;
+}
+
+int
 collect_write_stats(struct collect *co)
 {
 	struct stats_view v;
-	uint64_t start = 0;
+	char path[4096];
 
-	memset(&v, 0, sizeof(v));
-	v.listener = co->l;
-	v.ring = co->ring;
-	v.exporters = co->xt;
-	v.now_ms = tm_now_ms();
-	v.started_ms = co->started_ms;
-	v.interval = co->c->interval;
-	v.files = co->files;
-	if (rotate_is_open(co->rot, &start)) {
-		v.open_start = start;
-		v.open_records = rotate_records(co->rot);
-	}
-	v.flows = co->flows;
-	v.late_flows = co->late_flows;
-	v.write_errors = co->write_errors;
+	collect_view(co, &v, path, sizeof(path));
 	if (stats_write(&v, co->c->stats_file) == -1) {
 		log_warn("stats file %s", co->c->stats_file);
 		return -1;
 	}
 	return 0;
+}
+
+int
+collect_set_control(struct collect *co, int fd, const char *path)
+{
+	if ((co->ctl = cctl_new(fd, path, collect_command, co)) == NULL)
+		return -1;
+	return 0;
+}
+
+int
+collect_command(void *arg, const char *cmd, FILE *out)
+{
+	struct collect *co = arg;
+	struct stats_view v;
+	char path[4096];
+	uint64_t files;
+
+	if (strcmp(cmd, "stats") == 0 || strcmp(cmd, "stats json") == 0) {
+		collect_flush(co);
+		collect_view(co, &v, path, sizeof(path));
+		if (strcmp(cmd, "stats") == 0)
+			return stats_print(&v, out);
+		return stats_print_json(&v, out);
+	}
+	if (strcmp(cmd, "rotate") == 0) {
+		files = co->files;
+		(void)collect_drain(co, 0);
+		if (collect_rotate(co) == -1)
+			fprintf(
+			    out, "error: publishing failed (see the log)\n");
+		else if (co->files != files)
+			fprintf(out, "published %s\n", co->last_published);
+		else
+			fprintf(out, "nothing to publish\n");
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0) {
+		fprintf(out,
+		    "stats       counters of the collector, its sockets and "
+		    "every exporter\n"
+		    "stats json  the same as one JSON object\n"
+		    "rotate      publish the open file now\n"
+		    "help        this list\n");
+		return 0;
+	}
+	fprintf(out, "error: unknown command \"%.64s\" (try help)\n", cmd);
+	return -1;
+}
+
+/* Serve the control socket when it is ready or at least every 20 ms. */
+static void
+collect_control(struct collect *co, bool ready)
+{
+	uint64_t mono;
+
+	if (co->ctl == NULL)
+		return;
+	mono = tm_mono_ms();
+	if (!ready && mono < co->ctl_next_mono)
+		return;
+	co->ctl_next_mono = mono + 20;
+	cctl_service(co->ctl, mono);
 }
 
 int
@@ -420,17 +522,25 @@ int
 collect_run(struct collect *co, const sigset_t *sigmask,
     collect_reload_fn *reload_fn, void *arg)
 {
-	struct pollfd pfd;
+	struct pollfd pfd[1 + CCTL_MAX_CLIENTS + 1];
 	struct timespec ts;
 	uint64_t now, v;
 	const struct cconf *nc;
 	struct ring_msg m;
+	bool ctl_ready = false;
+	size_t npfd, i;
 	int to;
 
 	(void)collect_write_stats(co);
 	while (!daemon_quit) {
 		(void)collect_drain(co, 65536);
 		now = tm_now_ms();
+		if (rotate_grace_due(co->rot, tm_mono_ms())) {
+			/* Lagging exporters had their time: publish the
+			 * previous interval (what is queued goes in first). */
+			(void)collect_drain(co, 0);
+			(void)collect_publish(co, false);
+		}
 		if (rotate_due(co->rot, now, tm_mono_ms())) {
 			(void)collect_drain(co, 0);
 			(void)collect_rotate(co);
@@ -453,6 +563,8 @@ collect_run(struct collect *co, const sigset_t *sigmask,
 			daemon_usr1 = 0;
 			(void)collect_write_stats(co);
 		}
+		collect_control(co, ctl_ready);
+		ctl_ready = false;
 		if (daemon_quit)
 			break;
 		if (ring_peek(co->ring, &m))
@@ -467,10 +579,20 @@ collect_run(struct collect *co, const sigset_t *sigmask,
 			to = COLLECT_TICK_MS;
 		ts.tv_sec = to / 1000;
 		ts.tv_nsec = (long)(to % 1000) * 1000000;
-		pfd.fd = co->wake_fd;
-		pfd.events = POLLIN;
-		if (ppoll(&pfd, 1, &ts, sigmask) > 0)
-			(void)!read(co->wake_fd, &v, sizeof(v));
+		pfd[0].fd = co->wake_fd;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		npfd = 1;
+		if (co->ctl != NULL)
+			npfd += cctl_pollfds(
+			    co->ctl, pfd + 1, sizeof(pfd) / sizeof(pfd[0]) - 1);
+		if (ppoll(pfd, npfd, &ts, sigmask) > 0) {
+			if (pfd[0].revents & POLLIN)
+				(void)!read(co->wake_fd, &v, sizeof(v));
+			for (i = 1; i < npfd; i++)
+				if (pfd[i].revents != 0)
+					ctl_ready = true;
+		}
 		atomic_store(&co->want_wake, 0);
 	}
 	log_info("shutting down: publishing the open file");

@@ -10,6 +10,7 @@
 
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "collector/cconf.h"
 #include "collector/exporter.h"
@@ -59,5 +60,19 @@ int collect_rotate(struct collect *co);
 
 /* Rewrite the stats file now: 0 or -1 (errno). */
 int collect_write_stats(struct collect *co);
+
+/*
+ * Serve the control socket listening on fd (from ctlsock_listen(); taken
+ * over, closed and path removed by collect_free()) from collect_run().
+ * 0 or -1 (errno).
+ */
+int collect_set_control(struct collect *co, int fd, const char *path);
+
+/*
+ * Answer one control command line into out: "stats", "stats json",
+ * "rotate", "help". 0, or -1 for an unknown command (answered with an
+ * error line).
+ */
+int collect_command(void *arg, const char *cmd, FILE *out);
 
 #endif

@@ -273,8 +273,10 @@ exporter_add(struct exporter *e, size_t off, uint64_t n)
 	exporter_add((e), offsetof(struct exporter_counters, field), (n))
 
 /*
- * How many sequence units this datagram advances: v5 and IPFIX count data
- * records, v9 counts export packets.
+ * How many sequence units this datagram advances: v5 counts flows, IPFIX
+ * counts every data record, options data records included (RFC 7011 3.1),
+ * and v9 counts export packets, whatever they carry (RFC 3954 5.1). Records
+ * released from an earlier message's held sets belong to that message.
  */
 static uint32_t
 exporter_seq_step(const struct nf_packet_info *info)
@@ -283,7 +285,8 @@ exporter_seq_step(const struct nf_packet_info *info)
 		return 1;
 	if (info->seq_flows != 0 || info->version == 5)
 		return info->seq_flows;
-	return info->records - info->released + info->held + info->skipped;
+	return info->records - info->released + info->options -
+	    info->released_options + info->held + info->skipped;
 }
 
 /* v9 loses packets: turn them into flows by this stream's average. */

@@ -368,3 +368,9 @@ listener_stop(struct listener *l)
 	l->stop_fd = -1;
 	l->running = 0;
 }
+
+int
+listener_fd(const struct listener *l, size_t i)
+{
+	return l->socks[i].fd;
+}

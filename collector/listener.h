@@ -44,6 +44,9 @@ size_t listener_count(const struct listener *l);
 /* "addr:port" of socket i as bound (the real port when 0 was asked). */
 const char *listener_name(const struct listener *l, size_t i);
 uint16_t listener_port(const struct listener *l, size_t i);
+/* The descriptor of socket i (for socket options such as joining a
+ * multicast group before listener_start()). */
+int listener_fd(const struct listener *l, size_t i);
 /* The receive buffer the kernel granted socket i. */
 int listener_rcvbuf(const struct listener *l, size_t i);
 void listener_stats(

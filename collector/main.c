@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,10 @@
 #include "collector/cconf.h"
 #include "collector/collect.h"
 #include "collector/listener.h"
+#include "collector/mcast.h"
 #include "lib/afile.h"
 #include "lib/conf.h"
+#include "lib/ctlsock.h"
 #include "lib/daemon.h"
 #include "lib/log.h"
 
@@ -32,7 +35,8 @@ usage(void)
 	    "usage: flowtally-collector [-dn] [-f conf] [-l [addr:]port]... "
 	    "[-w dir]\n"
 	    "                           [-t seconds] [-p pidfile] "
-	    "[--export-time]\n");
+	    "[--export-time]\n"
+	    "       flowtally-collector --ctl socket command\n");
 	exit(1);
 }
 
@@ -67,15 +71,15 @@ main_keep_fixed(struct cconf *n, const struct cconf *o)
 {
 	if (n->interval != o->interval || strcmp(n->dir, o->dir) != 0 ||
 	    n->nest != o->nest || n->export_time != o->export_time ||
-	    n->codec != o->codec || n->zstd_level != o->zstd_level ||
-	    n->n_listen != o->n_listen ||
+	    n->late_grace != o->late_grace || n->codec != o->codec ||
+	    n->zstd_level != o->zstd_level || n->n_listen != o->n_listen ||
 	    memcmp(n->listen, o->listen, n->n_listen * sizeof(n->listen[0])) !=
 		0 ||
 	    strcmp(n->state_dir, o->state_dir) != 0 ||
 	    n->queue_size != o->queue_size)
 		log_warnx("reload: listen, dir, interval, nest, compress, "
-			  "export_time, state_dir and queue_size change only "
-			  "at the next start");
+			  "export_time, late_grace, state_dir and queue_size "
+			  "change only at the next start");
 	memcpy(n->listen, o->listen, sizeof(n->listen));
 	n->n_listen = o->n_listen;
 	memcpy(n->dir, o->dir, sizeof(n->dir));
@@ -83,16 +87,89 @@ main_keep_fixed(struct cconf *n, const struct cconf *o)
 	memcpy(n->stats_file, o->stats_file, sizeof(n->stats_file));
 	memcpy(n->templates_file, o->templates_file, sizeof(n->templates_file));
 	memcpy(n->pidfile, o->pidfile, sizeof(n->pidfile));
+	memcpy(n->control, o->control, sizeof(n->control));
 	memcpy(n->user, o->user, sizeof(n->user));
 	n->interval = o->interval;
 	n->nest = o->nest;
 	n->export_time = o->export_time;
+	n->late_grace = o->late_grace;
 	n->codec = o->codec;
 	n->zstd_level = o->zstd_level;
 	n->rcvbuf = o->rcvbuf;
 	n->queue_size = o->queue_size;
 	n->max_templates = o->max_templates;
 	n->max_held_bytes = o->max_held_bytes;
+}
+
+/*
+ * The control socket, before the privilege drop: its directory is created
+ * if missing, and the socket is handed to the user we become, so the
+ * daemon can still remove it at exit. Returns the listening fd; fatal on
+ * error.
+ */
+static int
+main_control(const struct cconf *c)
+{
+	struct errbuf eb;
+	struct passwd *pw;
+	char dir[sizeof(c->control)], *slash;
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
+	int fd;
+
+	strcpy(dir, c->control);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (afile_mkdirs(dir, 0755) == -1)
+			fatal("control socket directory %s", dir);
+	}
+	if (c->user[0] != '\0' && geteuid() == 0) {
+		if ((pw = getpwnam(c->user)) == NULL)
+			fatalx("unknown user %s", c->user);
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+	}
+	if ((fd = ctlsock_listen(c->control, uid, gid, &eb)) == -1)
+		fatalx("control socket: %s", eb.msg);
+	return fd;
+}
+
+/* --ctl SOCKET CMD...: send the words as one command line, print the answer. */
+static int
+main_client(const char *path, int argc, char *argv[])
+{
+	struct errbuf eb;
+	char cmd[256], *ans = NULL;
+	size_t len = 0, anslen = 0;
+	FILE *fp;
+	int i, n, rc;
+
+	if (argc == 0)
+		usage();
+	for (i = 0; i < argc; i++) {
+		n = snprintf(cmd + len, sizeof(cmd) - len, "%s%s",
+		    i > 0 ? " " : "", argv[i]);
+		if (n < 0 || (size_t)n >= sizeof(cmd) - len) {
+			fprintf(
+			    stderr, "flowtally-collector: command too long\n");
+			return 2;
+		}
+		len += (size_t)n;
+	}
+	if ((fp = open_memstream(&ans, &anslen)) == NULL)
+		fatal("memory");
+	rc = ctlsock_client(path, cmd, fp, &eb);
+	fclose(fp);
+	if (rc == -1) {
+		fprintf(stderr, "flowtally-collector: %s\n", eb.msg);
+		free(ans);
+		return 1;
+	}
+	fwrite(ans, 1, anslen, stdout);
+	/* An answer starting "error:" is a refused command. */
+	rc = anslen >= 6 && memcmp(ans, "error:", 6) == 0 ? 1 : 0;
+	free(ans);
+	return rc;
 }
 
 static const struct cconf *
@@ -120,6 +197,7 @@ main(int argc, char *argv[])
 	static struct main_state ms;
 	static const struct option longopts[] = {
 		{ "export-time", no_argument, NULL, 'E' },
+		{ "ctl", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct errbuf eb;
@@ -127,7 +205,8 @@ main(int argc, char *argv[])
 	struct listener *l;
 	struct collect *co;
 	sigset_t orig;
-	int ch, fg = 0, check = 0, rc;
+	const char *ctl_path = NULL;
+	int ch, fg = 0, check = 0, rc, ctl_fd = -1;
 	size_t i;
 
 	while ((ch = getopt_long(argc, argv, "df:l:np:t:w:", longopts, NULL)) !=
@@ -160,10 +239,15 @@ main(int argc, char *argv[])
 		case 'E':
 			ms.cli.export_time = true;
 			break;
+		case 'C':
+			ctl_path = optarg;
+			break;
 		default:
 			usage();
 		}
 	}
+	if (ctl_path != NULL)
+		return main_client(ctl_path, argc - optind, argv + optind);
 	if (optind != argc)
 		usage();
 	if (ms.conf_path == NULL && access(conf_default_path(), F_OK) == 0)
@@ -182,14 +266,27 @@ main(int argc, char *argv[])
 
 	if ((l = listener_new()) == NULL)
 		fatal("listener");
-	for (i = 0; i < c->n_listen; i++)
+	for (i = 0; i < c->n_listen; i++) {
 		if (listener_add(l, &c->listen[i].addr, c->listen[i].port,
 			c->rcvbuf, &eb) == -1)
 			fatalx("%s", eb.msg);
+		if (mcast_is_group(&c->listen[i].addr)) {
+			if (mcast_join(listener_fd(l, listener_count(l) - 1),
+				&c->listen[i].addr, c->listen[i].ifname,
+				&eb) == -1)
+				fatalx("%s", eb.msg);
+			log_info("joined multicast group %s%s%s",
+			    listener_name(l, listener_count(l) - 1),
+			    c->listen[i].ifname[0] ? " on " : "",
+			    c->listen[i].ifname);
+		}
+	}
 	if (afile_mkdirs(c->dir, 0755) == -1)
 		fatal("%s", c->dir);
 	if (afile_mkdirs(c->state_dir, 0755) == -1)
 		fatal("%s", c->state_dir);
+	if (c->control[0] != '\0')
+		ctl_fd = main_control(c);
 
 	if (!fg) {
 		log_init("flowtally-collector", 0, LOG_DAEMON);
@@ -205,6 +302,11 @@ main(int argc, char *argv[])
 
 	if ((co = collect_new(c, l)) == NULL)
 		fatal("collector set-up");
+	if (ctl_fd != -1) {
+		if (collect_set_control(co, ctl_fd, c->control) == -1)
+			fatal("control socket");
+		log_info("control socket %s", c->control);
+	}
 	if (collect_start(co) == -1)
 		fatal("starting the receive thread");
 	for (i = 0; i < listener_count(l); i++)
@@ -213,6 +315,10 @@ main(int argc, char *argv[])
 	log_info("writing %s every %llus, binned by %s time", c->dir,
 	    (unsigned long long)c->interval,
 	    c->export_time ? "export" : "arrival");
+	if (c->export_time && c->late_grace > 0)
+		log_info("the previous interval stays open %llus for lagging "
+			 "exporters",
+		    (unsigned long long)c->late_grace);
 
 	rc = collect_run(co, &orig, main_reload, &ms);
 	collect_free(co);

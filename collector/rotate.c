@@ -27,6 +27,11 @@ struct rotate {
 	uint64_t records;
 	uint64_t last_write_mono;
 	int children;
+	/* the grace file: the previous interval's, kept open a while */
+	uint64_t grace_ms;
+	struct flowfile_writer *gw;
+	uint64_t gstart;
+	uint64_t gsince_mono;
 };
 
 struct rotate *
@@ -47,6 +52,7 @@ rotate_new(const struct rotate_opts *o)
 	r->interval = o->interval;
 	r->nest = o->nest;
 	r->export_time = o->export_time;
+	r->grace_ms = o->export_time ? o->late_grace * 1000 : 0;
 	r->ff = o->ff;
 	r->ff.nest = o->nest;
 	if (rotate_set_post_cmd(r, o->post_cmd) == -1) {
@@ -61,6 +67,8 @@ rotate_free(struct rotate *r)
 {
 	if (r == NULL)
 		return;
+	if (r->gw != NULL)
+		flowfile_writer_abort(r->gw);
 	if (r->w != NULL)
 		flowfile_writer_abort(r->w);
 	free(r->dir);
@@ -99,6 +107,10 @@ rotate_pick(
 		bin = rotate_bin(export_ms, r->interval);
 	else
 		bin = rotate_bin(arrival_ms, r->interval);
+	if (r->gw != NULL && bin <= r->gstart) {
+		*late = bin < r->gstart;
+		return r->gstart;
+	}
 	if (r->w != NULL && bin < r->start) {
 		*late = true;
 		bin = r->start;
@@ -117,16 +129,32 @@ rotate_is_open(const struct rotate *r, uint64_t *start)
 bool
 rotate_must_publish(const struct rotate *r, uint64_t bin)
 {
-	return r->w != NULL && bin > r->start;
+	if (r->w == NULL || bin <= r->start)
+		return false;
+	return r->grace_ms == 0 || r->gw != NULL;
+}
+
+bool
+rotate_grace_open(const struct rotate *r, uint64_t *start)
+{
+	if (start != NULL)
+		*start = r->gstart;
+	return r->gw != NULL;
+}
+
+bool
+rotate_grace_due(const struct rotate *r, uint64_t mono_ms)
+{
+	return r->gw != NULL && mono_ms >= r->gsince_mono + r->grace_ms;
 }
 
 bool
 rotate_due(const struct rotate *r, uint64_t now_ms, uint64_t mono_ms)
 {
-	if (r->w == NULL)
+	if (r->w == NULL && r->gw == NULL)
 		return false;
 	if (!r->export_time)
-		return now_ms / 1000 >= r->start + r->interval;
+		return r->w != NULL && now_ms / 1000 >= r->start + r->interval;
 	return mono_ms >= r->last_write_mono + r->interval * 1000;
 }
 
@@ -150,14 +178,30 @@ int
 rotate_write(struct rotate *r, uint64_t bin, const struct flow *f, size_t n,
     uint64_t mono_ms)
 {
-	if (r->w == NULL && rotate_open(r, bin, mono_ms) == -1)
-		return -1;
+	struct flowfile_writer *w;
+
+	if (r->gw != NULL && bin == r->gstart)
+		w = r->gw;
+	else {
+		if (r->w != NULL && bin > r->start && r->grace_ms != 0 &&
+		    r->gw == NULL) {
+			/* The current file becomes the grace file. */
+			r->gw = r->w;
+			r->gstart = r->start;
+			r->gsince_mono = mono_ms;
+			r->w = NULL;
+		}
+		if (r->w == NULL && rotate_open(r, bin, mono_ms) == -1)
+			return -1;
+		w = r->w;
+	}
+	r->last_write_mono = mono_ms;
 	if (n == 0)
 		return 0;
-	if (flowfile_write(r->w, f, n) == -1)
+	if (flowfile_write(w, f, n) == -1)
 		return -1;
-	r->records += n;
-	r->last_write_mono = mono_ms;
+	if (w == r->w)
+		r->records += n;
 	return 0;
 }
 
@@ -186,11 +230,16 @@ rotate_publish(struct rotate *r, const struct flowfile_exporter *exp,
     size_t n_exp, char *path, size_t len)
 {
 	char final[4096];
-	struct flowfile_writer *w = r->w;
+	struct flowfile_writer *w;
 
-	if (w == NULL)
-		return 0;
-	r->w = NULL;
+	if (r->gw != NULL) {
+		w = r->gw; /* the oldest first */
+		r->gw = NULL;
+	} else {
+		if ((w = r->w) == NULL)
+			return 0;
+		r->w = NULL;
+	}
 	if (flowfile_writer_close(w, exp, n_exp, final, sizeof(final)) == -1)
 		return -1;
 	if (path != NULL && len > 0) {

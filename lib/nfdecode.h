@@ -71,6 +71,7 @@ struct nf_packet_info {
 	uint32_t options;  /* options data records decoded (not emitted) */
 	uint32_t withdrawn; /* templates withdrawn */
 	uint32_t trailing;  /* v5: bytes after the last record, ignored */
+	uint32_t released_options; /* of options: held ones released now */
 };
 
 /* Session-wide state counters (nf_session_stats()). */

@@ -40,6 +40,8 @@ static const struct nfx_field nfx_v4[] = {
 	{ 13, 1 },
 	{ 61, 1 },
 	{ 58, 2 },
+	/* v9 only (ICMPv6 too): ICMP_TYPE, type * 256 + code, else 0 */
+	{ 32, 2 },
 };
 static const struct nfx_field nfx_v6[] = {
 	{ 22, 4 },
@@ -62,15 +64,29 @@ static const struct nfx_field nfx_v6[] = {
 	{ 30, 1 },
 	{ 61, 1 },
 	{ 58, 2 },
+	/* v9 only (ICMPv6 too): ICMP_TYPE, type * 256 + code, else 0 */
+	{ 32, 2 },
 };
 #define NFX_NFIELDS (sizeof(nfx_v4) / sizeof(nfx_v4[0]))
+
+/*
+ * nfdump reads the v9 ICMP type/code from ICMP_TYPE (32) only, not from the
+ * destination port, so v9 carries it. IPFIX does not: nfdump takes it from
+ * the port there, and with icmpTypeCode present it would zero the port of
+ * other protocols (SCTP).
+ */
+static size_t
+nfx_nfields(int version)
+{
+	return version == 9 ? NFX_NFIELDS : NFX_NFIELDS - 1;
+}
 
 static size_t
 nfx_reclen(int version, const struct nfx_field *fl)
 {
 	size_t i, len = 0;
 
-	for (i = 0; i < NFX_NFIELDS; i++)
+	for (i = 0; i < nfx_nfields(version); i++)
 		len += fl[i].len;
 	return version == 10 ? len + 8 : len; /* ms times are 8, not 4 */
 }
@@ -82,9 +98,10 @@ nfx_write_template(
 	size_t i;
 	uint16_t type, len;
 
-	if (wbuf_u16(w, id) == -1 || wbuf_u16(w, NFX_NFIELDS) == -1)
+	if (wbuf_u16(w, id) == -1 ||
+	    wbuf_u16(w, (uint16_t)nfx_nfields(version)) == -1)
 		return -1;
-	for (i = 0; i < NFX_NFIELDS; i++) {
+	for (i = 0; i < nfx_nfields(version); i++) {
 		type = fl[i].type;
 		len = fl[i].len;
 		if (version == 10 && i < 2) {
@@ -160,6 +177,12 @@ nfx_uptime(uint64_t ms, uint64_t boot_ms)
 	return ms <= boot_ms ? 0 : (uint32_t)(ms - boot_ms);
 }
 
+static bool
+nfx_is_icmp(const struct flow *f)
+{
+	return f->proto == (f->src.family == FT_AF_INET6 ? 58 : 1);
+}
+
 static int
 nfx_write_record(struct nf_encoder *e, struct wbuf *w, const struct flow *f)
 {
@@ -191,6 +214,8 @@ nfx_write_record(struct nf_encoder *e, struct wbuf *w, const struct flow *f)
 	    wbuf_u32(w, f->dst_as) | wbuf_u8(w, f->src_mask) |
 	    wbuf_u8(w, f->dst_mask) | wbuf_u8(w, f->direction) |
 	    wbuf_u16(w, f->vlan);
+	if (e->o.version == 9)
+		rc |= wbuf_u16(w, nfx_is_icmp(f) ? f->dport : 0);
 	return rc == 0 ? 0 : -1;
 }
 

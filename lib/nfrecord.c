@@ -733,6 +733,8 @@ nfrec_decode_set(
 		if (t->options) {
 			nfrec_learn_options(c->exp, &r);
 			c->info->options++;
+			if (c->releasing)
+				c->info->released_options++;
 			if (c->s->opt_fn != NULL)
 				c->s->opt_fn(c->s->opt_arg, t->id);
 			continue;

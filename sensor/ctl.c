@@ -6,7 +6,6 @@
 #include "sensor/ctl.h"
 
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
 
@@ -14,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "lib/ctlsock.h"
 
 struct ctl {
 	int fd;
@@ -44,67 +45,25 @@ ctl_parse(const char *s)
 	return CTL_NONE;
 }
 
-static int
-ctl_sockaddr(const char *path, struct sockaddr_un *sun, struct errbuf *eb)
-{
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun->sun_path)) {
-		errbuf_set(eb, "%s: control socket path too long", path);
-		return -1;
-	}
-	strcpy(sun->sun_path, path);
-	return 0;
-}
-
 struct ctl *
 ctl_open(const char *path, struct errbuf *eb)
 {
-	struct sockaddr_un sun;
 	struct ctl *c;
-	mode_t old;
 
-	if (ctl_sockaddr(path, &sun, eb) == -1)
+	if (strlen(path) >= sizeof(c->path)) {
+		errbuf_set(eb, "%s: control socket path too long", path);
 		return NULL;
+	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		errbuf_set(eb, "out of memory");
 		return NULL;
 	}
 	strcpy(c->path, path);
-	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		errbuf_set(eb, "%s: socket: %s", path, strerror(errno));
+	if ((c->fd = ctlsock_listen(path, (uid_t)-1, (gid_t)-1, eb)) == -1) {
 		free(c);
 		return NULL;
-	}
-	/* Replace a stale socket, but not one a live sensor listens on. */
-	if (connect(c->fd, (struct sockaddr *)&sun, sizeof(sun)) == 0) {
-		errbuf_set(eb, "%s: another sensor is listening", path);
-		goto fail;
-	}
-	close(c->fd);
-	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		errbuf_set(eb, "%s: socket: %s", path, strerror(errno));
-		free(c);
-		return NULL;
-	}
-	(void)unlink(path);
-	old = umask(0117);
-	if (bind(c->fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		umask(old);
-		errbuf_set(eb, "%s: bind: %s", path, strerror(errno));
-		goto fail;
-	}
-	umask(old);
-	if (listen(c->fd, 8) == -1) {
-		errbuf_set(eb, "%s: listen: %s", path, strerror(errno));
-		(void)unlink(path);
-		goto fail;
 	}
 	return c;
-fail:
-	close(c->fd);
-	free(c);
-	return NULL;
 }
 
 void
@@ -175,35 +134,5 @@ ctl_reply_done(FILE *out)
 int
 ctl_client(const char *path, const char *cmd, FILE *out, struct errbuf *eb)
 {
-	struct sockaddr_un sun;
-	char buf[4096];
-	ssize_t r;
-	int fd, rc = -1;
-
-	if (ctl_sockaddr(path, &sun, eb) == -1)
-		return -1;
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1) {
-		errbuf_set(eb, "socket: %s", strerror(errno));
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		errbuf_set(eb, "%s: %s", path, strerror(errno));
-		goto done;
-	}
-	if (write(fd, cmd, strlen(cmd)) == -1 || write(fd, "\n", 1) == -1) {
-		errbuf_set(eb, "%s: write: %s", path, strerror(errno));
-		goto done;
-	}
-	(void)shutdown(fd, SHUT_WR);
-	while ((r = read(fd, buf, sizeof(buf))) > 0)
-		if (fwrite(buf, 1, (size_t)r, out) != (size_t)r)
-			break;
-	if (r == -1) {
-		errbuf_set(eb, "%s: read: %s", path, strerror(errno));
-		goto done;
-	}
-	rc = 0;
-done:
-	close(fd);
-	return rc;
+	return ctlsock_client(path, cmd, out, eb);
 }

@@ -64,20 +64,9 @@ def nfdump(args):
         theirs[(c[3], c[4], pr, int(c[5]), int(c[6]), int(c[11]),
                 int(c[12]))] += 1
     ours = Counter(f[:7] for f in flows(args[1]))
-    # nfdump 1.7 takes the ICMP type/code of v9/IPFIX records from
-    # icmpTypeCode (32/139) only; an exporter carrying it in the
-    # destination port (as v5 does) shows as 0 there. Report, don't fail.
-    lost = 0
-    for k in list(ours):
-        if k[2] in (1, 58) and k[4] != 0 and theirs[k] == 0:
-            z = k[:4] + (0,) + k[5:]
-            if theirs[z] >= ours[k]:
-                theirs[z] -= ours[k]
-                theirs[k] += ours[k]
-                lost += ours[k]
-    if lost:
-        print('WARN: nfdump shows ICMP type/code 0 for %d records '
-              '(no icmpTypeCode element in the template)' % lost)
+    # ICMP type/code must match too: v9 templates carry ICMP_TYPE (32),
+    # the only place nfdump 1.7 reads it from in v9; in IPFIX it takes it
+    # from the destination port.
     bad = 0
     for k in sorted(set(theirs) | set(ours), key=str):
         if theirs[k] != ours[k]:

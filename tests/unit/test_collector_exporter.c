@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "collector/exporter.h"
+#include "lib/nfdecode.h"
+#include "lib/nfencode.h"
 
 static struct sockaddr_in
 sin_of(uint32_t a, uint16_t port)
@@ -401,6 +403,117 @@ test_exporter_peek(void **state)
 	assert_int_equal(exporter_peek(v5, 1, &v, &d), -1);
 }
 
+static int
+count_flow(void *arg, const struct flow *f)
+{
+	(void)f;
+	(*(unsigned *)arg)++;
+	return 0;
+}
+
+/*
+ * Real datagrams from our encoder with sampling on, so template messages
+ * carry an options data record (the sampling rate); datagram number `drop`
+ * (and drop2) is lost on the way. Returns the exporter's lost flows.
+ */
+static void
+encoded_stream(int version, const int *drop, size_t ndrop, uint64_t *lost,
+    uint64_t *lost_packets, uint64_t *options)
+{
+	struct nf_encoder_opts o = {
+		.version = version,
+		.domain = 9,
+		.sampling = 10,
+		.boot_ms = 1000,
+		.template_every = 2,
+		.template_secs = 3600,
+	};
+	struct nf_encoder *enc = nf_encoder_new(&o);
+	struct nf_session *s = nf_session_new(NULL);
+	struct exporter_table *t = exporter_table_new(0);
+	struct exporter *e = get(t, 0x0a000009, (uint16_t)version, 9);
+	struct sockaddr_in from = sin_of(0x0a000009, 2055);
+	struct nf_packet_info info;
+	struct flow f[5];
+	uint8_t buf[1500];
+	size_t consumed, skipped, j;
+	ssize_t len;
+	unsigned got = 0;
+	int i, err;
+	bool dropped;
+
+	assert_non_null(enc);
+	assert_non_null(s);
+	for (j = 0; j < 5; j++) {
+		memset(&f[j], 0, sizeof(f[j]));
+		ft_addr_set_v4(&f[j].src, 0x0a000001 + (uint32_t)j);
+		ft_addr_set_v4(&f[j].dst, 0x0a000101);
+		f[j].proto = 17;
+		f[j].packets = 1;
+		f[j].bytes = 100;
+		f[j].first_ms = f[j].last_ms = 5000;
+	}
+	*options = 0;
+	for (i = 0; i < 12; i++) {
+		/* Message 7 carries templates and options only. */
+		if (i == 7)
+			nf_encoder_templates_due(enc);
+		len = nf_encoder_pack(enc, f, i == 7 ? 0 : 5, 10000 + i, buf,
+		    sizeof(buf), &consumed, &skipped);
+		assert_true(len > 0);
+		for (dropped = false, j = 0; j < ndrop; j++)
+			dropped |= drop[j] == i;
+		if (dropped)
+			continue;
+		memset(&info, 0, sizeof(info));
+		err = nf_decode(s, buf, (size_t)len, (struct sockaddr *)&from,
+		    5000, count_flow, &got, &info);
+		assert_int_equal(err, NF_OK);
+		*options += info.options;
+		exporter_packet(e, err, &info, 5000);
+	}
+	*lost = e->total.lost_flows;
+	*lost_packets = e->total.lost_packets;
+	assert_int_equal(e->total.resets, 0);
+	exporter_table_free(t);
+	nf_session_free(s);
+	nf_encoder_free(enc);
+}
+
+/*
+ * RFC 7011 3.1: the IPFIX sequence counts every data record, options data
+ * records included, so a stream with sampling options loses nothing when
+ * nothing is dropped, and a lost template message counts its options
+ * record. RFC 3954: v9 counts packets, template/options-only ones too.
+ */
+static void
+test_exporter_sequence_counts_options_records(void **state)
+{
+	static const int none[] = { -1 };
+	/* 4: 5 flows; 6: templates, options record and 5 flows */
+	static const int some[] = { 4, 6 };
+	/* 7: only templates and the options record */
+	static const int tonly[] = { 7 };
+	uint64_t lost, lostpk, opts;
+
+	(void)state;
+	encoded_stream(10, none, 1, &lost, &lostpk, &opts);
+	assert_true(opts >= 3); /* messages 0, 3, 6, 7 and 10 */
+	assert_int_equal(lost, 0);
+	encoded_stream(10, some, 2, &lost, &lostpk, &opts);
+	assert_int_equal(lost, 5 + 5 + 1);
+	encoded_stream(10, tonly, 1, &lost, &lostpk, &opts);
+	assert_int_equal(lost, 1);
+	encoded_stream(9, none, 1, &lost, &lostpk, &opts);
+	assert_true(opts >= 3);
+	assert_int_equal(lost, 0);
+	assert_int_equal(lostpk, 0);
+	encoded_stream(9, some, 2, &lost, &lostpk, &opts);
+	assert_int_equal(lostpk, 2);
+	encoded_stream(9, tonly, 1, &lost, &lostpk, &opts);
+	assert_int_equal(lostpk, 1);
+}
+
 int
 main(void)
 {
@@ -419,6 +532,7 @@ main(void)
 		cmocka_unit_test(test_exporter_allow_list),
 		cmocka_unit_test(test_exporter_snapshot_resets_interval),
 		cmocka_unit_test(test_exporter_peek),
+		cmocka_unit_test(test_exporter_sequence_counts_options_records),
 	};
 
 	return cmocka_run_group_tests_name(

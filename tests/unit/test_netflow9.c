@@ -534,11 +534,75 @@ test_nf9_options_sampler_table(void **state)
 	nf_session_free(s);
 }
 
+/* The encoder's v9 templates carry ICMP_TYPE (32) for IPv4 and IPv6 flows
+ * (nfdump reads it from there); the decoder maps it to type << 8 | code. */
+static void
+test_nf9_icmp_type_code(void **state)
+{
+	struct flow f[2];
+	struct nf_encoder *e = new_enc(9, 0, 0);
+	struct nf_session *s = nf_session_new(NULL);
+	struct nf_packet_info info;
+	struct nft_pkt p;
+	uint8_t buf[1500];
+	size_t consumed, skipped, i, n32 = 0;
+	ssize_t len;
+	static const uint16_t tpl[] = { 8, 4, 12, 4, 4, 1, 32, 2 };
+
+	(void)state;
+	nft_make_flow(&f[0], 1, 0);
+	nft_make_flow(&f[1], 2, 1);
+	f[0].proto = 1;
+	f[0].sport = 0;
+	f[0].dport = 3 << 8 | 1; /* unreachable, host */
+	f[1].proto = 58;
+	f[1].sport = 0;
+	f[1].dport = 128 << 8; /* echo request */
+	len = nf_encoder_pack(
+	    e, f, 2, NFT_NOW_MS, buf, sizeof(buf), &consumed, &skipped);
+	assert_true(len > 0);
+	/* The template flowset comes first: count the ICMP_TYPE specifiers. */
+	for (i = 24; i + 4 <= (size_t)(buf[22] << 8 | buf[23]) + 20; i += 4)
+		if ((buf[i] << 8 | buf[i + 1]) == 32 && buf[i + 3] == 2)
+			n32++;
+	assert_int_equal(n32, 2);
+	out.n = 0;
+	assert_int_equal(
+	    nf_decode(s, buf, (size_t)len, (struct sockaddr *)&nft_from4, 0,
+		nft_collect, &out, &info),
+	    NF_OK);
+	assert_int_equal(out.n, 2);
+	nft_assert_flow_equal(&out.f[0], &f[0]);
+	nft_assert_flow_equal(&out.f[1], &f[1]);
+	/* A router's record: ICMP_TYPE only, no ports. */
+	nft_pkt_v9(&p, 10000, 1500000000, 0, 5);
+	nft_set_begin(&p, 0);
+	wbuf_u16(&p.w, 300);
+	wbuf_u16(&p.w, 4);
+	nft_fields(&p, tpl, 4);
+	nft_set_end(&p, 1);
+	nft_set_begin(&p, 300);
+	wbuf_u32(&p.w, 0x0a000001);
+	wbuf_u32(&p.w, 0x0a000002);
+	wbuf_u8(&p.w, 1);
+	wbuf_u16(&p.w, 11 << 8 | 0); /* time exceeded */
+	nft_set_end(&p, 4);
+	out.n = 0;
+	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
+	assert_int_equal(out.n, 1);
+	assert_int_equal(out.f[0].proto, 1);
+	assert_int_equal(out.f[0].sport, 0);
+	assert_int_equal(out.f[0].dport, 11 << 8);
+	nf_encoder_free(e);
+	nf_session_free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nf9_roundtrip_v4_v6),
+		cmocka_unit_test(test_nf9_icmp_type_code),
 		cmocka_unit_test(test_nf9_header_sequence_templates),
 		cmocka_unit_test(test_nf9_sampling_announced),
 		cmocka_unit_test(test_nf9_data_before_template),
