@@ -3,7 +3,7 @@
 # writing against librrd's own update loop and rrdcached one update per
 # call. Usage: bench/scanner.sh [BUILD_DIR]  (a Release build; default
 # build/rel). Prints a Markdown report on stdout. SECTIONS (default
-# "classify nfdump rrd") picks parts; RRDs are written on tmpfs (/dev/shm)
+# "classify nfdump hosts rrd") picks parts; RRDs are written on tmpfs (/dev/shm)
 # so that the CPU cost of librrd, not a shared disk, is measured.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +25,7 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 echo "Machine: $(lscpu | sed -n 's/Model name: *//p' | head -1), $(nproc) cores; $(date -u +%Y-%m-%d)"
 echo
 
-SECTIONS=${SECTIONS:-classify nfdump rrd}
+SECTIONS=${SECTIONS:-classify nfdump hosts rrd}
 has() { case " $SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
 RT=$(mktemp -d /dev/shm/ft-scanbench.XXXXXX)
 trap 'cleanup; rm -rf "$RT"' EXIT
@@ -100,6 +100,27 @@ rn=$("$SB" classify "$T/c100n.conf" "$f1m" 5 | field read_classify_mps)
 echo "| flowtally scanner (read + classify + scoreboard hosts, 1 M flows) | $(echo "1 / $rc" | bc -l | xargs printf %.3f) | $rc |"
 echo "| flowtally scanner (read + classify, no scoreboard) | $(echo "1 / $rn" | bc -l | xargs printf %.3f) | $rn |"
 echo "| FlowScan + CUFlow (published, ~5 k flows per CPU-second) | $(echo "1000000 / 5000" | bc) | 0.005 |"
+echo
+fi
+
+if has hosts; then
+# --- the scoreboard's worst case: 1 M distinct inside hosts, uniform ------
+mkdir -p "$T/fu"
+fu=$("$SB" gen "$T/fu" 10000000 1000000)
+"$SB" conf "$T/cu.conf" 100 "$T/board" 10 2000000
+echo "### Scoreboard with 1 M distinct inside hosts (10 M flows in one file, hosts uniform)"
+echo
+echo "| run | read + classify, ns/flow | + scoreboard host table, ns/flow | ranking + pages, ns/flow | scoreboard share of classification |"
+echo "|---|---|---|---|---|"
+for run in 1 2 3; do
+	a=$("$SB" classify "$T/c100n.conf" "$fu" 1)
+	b=$("$SB" classify "$T/cu.conf" "$fu" 1)
+	na=$(echo "1000 / $(echo "$a" | field read_classify_mps)" | bc -l)
+	nb=$(echo "1000 / $(echo "$b" | field read_classify_mps)" | bc -l)
+	rk=$(echo "$(echo "$b" | field board_s) * 100" | bc -l)
+	echo "| $run | $(printf %.1f "$na") | $(printf %.1f "$nb") | $(printf %.1f "$rk") | $(echo "($nb - $na + $rk) / $na" | bc -l | xargs printf %.2f) |"
+done
+rm -rf "$T/fu"
 echo
 fi
 
