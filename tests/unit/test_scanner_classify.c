@@ -465,9 +465,7 @@ test_scanner_addr_stages(void **state)
 		if (k < 4 * n) {
 			const struct ft_prefix *pf =
 			    &v.networks[k / 4].prefixes[0];
-			uint32_t span = pf->len == 0 ? 0xffffffffu
-						     : (0xffffffffu >> pf->len);
-
+			uint32_t span = (uint32_t)(0xffffffffULL >> pf->len);
 			x = pf->addr.v4 +
 			    (k % 4 == 0          ? 0u
 				    : k % 4 == 1 ? span
