@@ -163,8 +163,9 @@ struct flowfile_writer {
 	char tmp[PATH_MAX];
 	struct flow *pend; /* FLOWFILE_BLOCK_RECORDS buffered records */
 	size_t npend;
-	uint8_t *raw;  /* block header + raw payload */
-	uint8_t *zbuf; /* block header + compressed payload */
+	uint8_t *raw;    /* block header + raw payload */
+	uint8_t *planes; /* the payload as byte planes, before zstd */
+	uint8_t *zbuf;   /* block header + compressed payload */
 	size_t zcap;
 	ZSTD_CCtx *cctx;
 };
@@ -232,6 +233,7 @@ ff_writer_free(struct flowfile_writer *w)
 	ZSTD_freeCCtx(w->cctx);
 	free(w->pend);
 	free(w->raw);
+	free(w->planes);
 	free(w->zbuf);
 	free(w);
 }
@@ -261,7 +263,8 @@ flowfile_writer_open(const char *dir, uint64_t start, uint64_t end,
 		errno = EINVAL;
 		goto fail;
 	}
-	if (w->level < 1 || w->level > 19)
+	/* zstd's fast levels are negative (-7 ... -1). */
+	if (w->level == 0 || w->level < -7 || w->level > 19)
 		w->level = 3;
 	n = snprintf(w->dir, sizeof(w->dir), "%s", dir);
 	if (n < 0 || (size_t)n >= sizeof(w->dir)) {
@@ -280,7 +283,8 @@ flowfile_writer_open(const char *dir, uint64_t start, uint64_t end,
 		goto fail;
 	if (w->codec == FLOWFILE_CODEC_ZSTD) {
 		w->zcap = ZSTD_compressBound(FF_RAW_MAX);
-		if ((w->zbuf = malloc(FF_BLK_HDR_LEN + w->zcap)) == NULL)
+		if ((w->zbuf = malloc(FF_BLK_HDR_LEN + w->zcap)) == NULL ||
+		    (w->planes = malloc(FF_RAW_MAX)) == NULL)
 			goto fail;
 		if ((w->cctx = ZSTD_createCCtx()) == NULL) {
 			errno = ENOMEM;
@@ -337,14 +341,16 @@ ff_flush_block(struct flowfile_writer *w)
 	blk = w->raw;
 	stored = raw_len;
 	if (w->codec == FLOWFILE_CODEC_ZSTD) {
-		size_t z = ZSTD_compressCCtx(w->cctx, w->zbuf + FF_BLK_HDR_LEN,
-		    w->zcap, pay, raw_len, w->level);
+		size_t z;
 
+		ff_to_planes(w->planes, pay, w->npend, rl);
+		z = ZSTD_compressCCtx(w->cctx, w->zbuf + FF_BLK_HDR_LEN,
+		    w->zcap, w->planes, raw_len, w->level);
 		/* Incompressible blocks are stored raw. */
 		if (!ZSTD_isError(z) && z < raw_len) {
 			blk = w->zbuf;
 			stored = z;
-			codec = FLOWFILE_CODEC_ZSTD;
+			codec = FF_CODEC_ZSTD_PLANES;
 		}
 	}
 	memcpy(blk + FB_MAGIC, ff_blk_magic, 4);

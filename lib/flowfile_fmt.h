@@ -24,6 +24,9 @@
 #define FF_REC_V6      136
 #define FF_REC_MAX     FF_REC_V6
 #define FF_RAW_MAX     ((size_t)FLOWFILE_BLOCK_RECORDS * FF_REC_MAX)
+/* Block codec 2 (format version 2): zstd over the records' byte planes. */
+#define FF_CODEC_ZSTD_PLANES 2
+#define FF_PLANE_TILE        16 /* records transposed at a time */
 
 static const uint8_t ff_magic[8] = { 0x89, 'F', 'T', 'F', '\r', '\n', 0x1a,
 	'\n' };
@@ -216,6 +219,39 @@ ff_rec_len(int fmt)
 	if (fmt == FF_FMT_V6)
 		return FF_REC_V6;
 	return 0;
+}
+
+/*
+ * Byte planes: byte k of record i of n records of rl bytes goes to
+ * k * n + i, so equal high bytes, zero pads and slowly changing fields
+ * become long runs that zstd compresses well and fast. Transposed in
+ * tiles of FF_PLANE_TILE records to stay in the L1 cache.
+ */
+static inline void
+ff_to_planes(uint8_t *dst, const uint8_t *rows, size_t n, size_t rl)
+{
+	size_t i0, i, k, m;
+
+	for (i0 = 0; i0 < n; i0 += FF_PLANE_TILE) {
+		m = n - i0 < FF_PLANE_TILE ? n - i0 : FF_PLANE_TILE;
+		for (k = 0; k < rl; k++)
+			for (i = 0; i < m; i++)
+				dst[k * n + i0 + i] = rows[(i0 + i) * rl + k];
+	}
+}
+
+/* The inverse of ff_to_planes(). */
+static inline void
+ff_from_planes(uint8_t *rows, const uint8_t *src, size_t n, size_t rl)
+{
+	size_t i0, i, k, m;
+
+	for (i0 = 0; i0 < n; i0 += FF_PLANE_TILE) {
+		m = n - i0 < FF_PLANE_TILE ? n - i0 : FF_PLANE_TILE;
+		for (k = 0; k < rl; k++)
+			for (i = 0; i < m; i++)
+				rows[(i0 + i) * rl + k] = src[k * n + i0 + i];
+	}
 }
 
 static inline void
