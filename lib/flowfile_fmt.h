@@ -220,38 +220,48 @@ ff_rec_len(int fmt)
 	return 0;
 }
 
+/* Swap the blocks selected by mask m (shifted by sh) between a and b. */
+#define FF_SWAP(a, b, m, sh)                                                   \
+	do {                                                                   \
+		uint64_t t_ = (((a) >> (sh)) ^ (b)) & (m);                     \
+		(b) ^= t_;                                                     \
+		(a) ^= t_ << (sh);                                             \
+	} while (0)
+
 /*
  * Transpose an 8x8 byte matrix held as eight words, byte j of word i being
  * the (i, j) element (little-endian loads, so endian-neutral): three rounds
- * swapping 4-, 2- and 1-byte blocks.
+ * swapping 4-, 2- and 1-byte blocks, in registers.
  */
 static inline void
 ff_transpose8(uint64_t w[8])
 {
-	static const uint64_t m4 = 0x00000000ffffffffull;
-	static const uint64_t m2 = 0x0000ffff0000ffffull;
-	static const uint64_t m1 = 0x00ff00ff00ff00ffull;
-	uint64_t a, b;
-	int i;
+	uint64_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4],
+		 w5 = w[5], w6 = w[6], w7 = w[7];
+	const uint64_t m4 = 0x00000000ffffffffull;
+	const uint64_t m2 = 0x0000ffff0000ffffull;
+	const uint64_t m1 = 0x00ff00ff00ff00ffull;
 
-	for (i = 0; i < 4; i++) {
-		a = w[i];
-		b = w[i + 4];
-		w[i] = (a & m4) | (b << 32);
-		w[i + 4] = (a >> 32) | (b & ~m4);
-	}
-	for (i = 0; i < 8; i += (i & 1) ? 3 : 1) {
-		a = w[i];
-		b = w[i + 2];
-		w[i] = (a & m2) | ((b & m2) << 16);
-		w[i + 2] = ((a >> 16) & m2) | (b & ~m2);
-	}
-	for (i = 0; i < 8; i += 2) {
-		a = w[i];
-		b = w[i + 1];
-		w[i] = (a & m1) | ((b & m1) << 8);
-		w[i + 1] = ((a >> 8) & m1) | (b & ~m1);
-	}
+	FF_SWAP(w0, w4, m4, 32);
+	FF_SWAP(w1, w5, m4, 32);
+	FF_SWAP(w2, w6, m4, 32);
+	FF_SWAP(w3, w7, m4, 32);
+	FF_SWAP(w0, w2, m2, 16);
+	FF_SWAP(w1, w3, m2, 16);
+	FF_SWAP(w4, w6, m2, 16);
+	FF_SWAP(w5, w7, m2, 16);
+	FF_SWAP(w0, w1, m1, 8);
+	FF_SWAP(w2, w3, m1, 8);
+	FF_SWAP(w4, w5, m1, 8);
+	FF_SWAP(w6, w7, m1, 8);
+	w[0] = w0;
+	w[1] = w1;
+	w[2] = w2;
+	w[3] = w3;
+	w[4] = w4;
+	w[5] = w5;
+	w[6] = w6;
+	w[7] = w7;
 }
 
 /*
