@@ -229,39 +229,50 @@ ff_rec_len(int fmt)
 	} while (0)
 
 /*
- * Transpose an 8x8 byte matrix held as eight words, byte j of word i being
+ * Transpose an 8x8 byte matrix held in eight words, byte j of word i being
  * the (i, j) element (little-endian loads, so endian-neutral): three rounds
- * swapping 4-, 2- and 1-byte blocks, in registers.
+ * swapping 4-, 2- and 1-byte blocks. The words stay in registers.
+ */
+#define FF_TRANSPOSE8(w0, w1, w2, w3, w4, w5, w6, w7)                          \
+	do {                                                                   \
+		const uint64_t m4_ = 0x00000000ffffffffull;                    \
+		const uint64_t m2_ = 0x0000ffff0000ffffull;                    \
+		const uint64_t m1_ = 0x00ff00ff00ff00ffull;                    \
+		FF_SWAP(w0, w4, m4_, 32);                                      \
+		FF_SWAP(w1, w5, m4_, 32);                                      \
+		FF_SWAP(w2, w6, m4_, 32);                                      \
+		FF_SWAP(w3, w7, m4_, 32);                                      \
+		FF_SWAP(w0, w2, m2_, 16);                                      \
+		FF_SWAP(w1, w3, m2_, 16);                                      \
+		FF_SWAP(w4, w6, m2_, 16);                                      \
+		FF_SWAP(w5, w7, m2_, 16);                                      \
+		FF_SWAP(w0, w1, m1_, 8);                                       \
+		FF_SWAP(w2, w3, m1_, 8);                                       \
+		FF_SWAP(w4, w5, m1_, 8);                                       \
+		FF_SWAP(w6, w7, m1_, 8);                                       \
+	} while (0)
+
+/*
+ * One 8x8 tile: word j loaded from src + j * sstride, transposed, word j
+ * stored at dst + j * dstride.
  */
 static inline void
-ff_transpose8(uint64_t w[8])
+ff_tile8(uint8_t *dst, size_t dstride, const uint8_t *src, size_t sstride)
 {
-	uint64_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4],
-		 w5 = w[5], w6 = w[6], w7 = w[7];
-	const uint64_t m4 = 0x00000000ffffffffull;
-	const uint64_t m2 = 0x0000ffff0000ffffull;
-	const uint64_t m1 = 0x00ff00ff00ff00ffull;
+	uint64_t w0 = le64(src), w1 = le64(src + sstride),
+		 w2 = le64(src + 2 * sstride), w3 = le64(src + 3 * sstride),
+		 w4 = le64(src + 4 * sstride), w5 = le64(src + 5 * sstride),
+		 w6 = le64(src + 6 * sstride), w7 = le64(src + 7 * sstride);
 
-	FF_SWAP(w0, w4, m4, 32);
-	FF_SWAP(w1, w5, m4, 32);
-	FF_SWAP(w2, w6, m4, 32);
-	FF_SWAP(w3, w7, m4, 32);
-	FF_SWAP(w0, w2, m2, 16);
-	FF_SWAP(w1, w3, m2, 16);
-	FF_SWAP(w4, w6, m2, 16);
-	FF_SWAP(w5, w7, m2, 16);
-	FF_SWAP(w0, w1, m1, 8);
-	FF_SWAP(w2, w3, m1, 8);
-	FF_SWAP(w4, w5, m1, 8);
-	FF_SWAP(w6, w7, m1, 8);
-	w[0] = w0;
-	w[1] = w1;
-	w[2] = w2;
-	w[3] = w3;
-	w[4] = w4;
-	w[5] = w5;
-	w[6] = w6;
-	w[7] = w7;
+	FF_TRANSPOSE8(w0, w1, w2, w3, w4, w5, w6, w7);
+	put64(dst, w0);
+	put64(dst + dstride, w1);
+	put64(dst + 2 * dstride, w2);
+	put64(dst + 3 * dstride, w3);
+	put64(dst + 4 * dstride, w4);
+	put64(dst + 5 * dstride, w5);
+	put64(dst + 6 * dstride, w6);
+	put64(dst + 7 * dstride, w7);
 }
 
 /*
@@ -273,19 +284,17 @@ ff_transpose8(uint64_t w[8])
 static inline void
 ff_to_planes(uint8_t *dst, const uint8_t *rows, size_t n, size_t rl)
 {
-	uint64_t w[8];
-	size_t i0, i, k, j;
+	size_t c0, c1, i, k;
 
-	for (i0 = 0; i0 + 8 <= n; i0 += 8) {
-		for (k = 0; k < rl; k += 8) {
-			for (j = 0; j < 8; j++)
-				w[j] = le64(rows + (i0 + j) * rl + k);
-			ff_transpose8(w);
-			for (j = 0; j < 8; j++)
-				put64(dst + (k + j) * n + i0, w[j]);
-		}
+	/* Chunks of 64 records: each plane gets a whole cache line. */
+	for (c0 = 0; c0 + 8 <= n; c0 = c1) {
+		c1 = c0 + 64 <= n ? c0 + 64 : n & ~(size_t)7;
+		for (k = 0; k < rl; k += 8)
+			for (i = c0; i < c1; i += 8)
+				ff_tile8(
+				    dst + k * n + i, n, rows + i * rl + k, rl);
 	}
-	for (i = i0; i < n; i++)
+	for (i = n & ~(size_t)7; i < n; i++)
 		for (k = 0; k < rl; k++)
 			dst[k * n + i] = rows[i * rl + k];
 }
@@ -294,19 +303,16 @@ ff_to_planes(uint8_t *dst, const uint8_t *rows, size_t n, size_t rl)
 static inline void
 ff_from_planes(uint8_t *rows, const uint8_t *src, size_t n, size_t rl)
 {
-	uint64_t w[8];
-	size_t i0, i, k, j;
+	size_t c0, c1, i, k;
 
-	for (i0 = 0; i0 + 8 <= n; i0 += 8) {
-		for (k = 0; k < rl; k += 8) {
-			for (j = 0; j < 8; j++)
-				w[j] = le64(src + (k + j) * n + i0);
-			ff_transpose8(w);
-			for (j = 0; j < 8; j++)
-				put64(rows + (i0 + j) * rl + k, w[j]);
-		}
+	for (c0 = 0; c0 + 8 <= n; c0 = c1) {
+		c1 = c0 + 64 <= n ? c0 + 64 : n & ~(size_t)7;
+		for (k = 0; k < rl; k += 8)
+			for (i = c0; i < c1; i += 8)
+				ff_tile8(
+				    rows + i * rl + k, rl, src + k * n + i, n);
 	}
-	for (i = i0; i < n; i++)
+	for (i = n & ~(size_t)7; i < n; i++)
 		for (k = 0; k < rl; k++)
 			rows[i * rl + k] = src[k * n + i];
 }
