@@ -336,14 +336,21 @@ ff_flush_block(struct flowfile_writer *w)
 	rl = ff_rec_len(fmt);
 	raw_len = rl * w->npend;
 	pay = w->raw + FF_BLK_HDR_LEN;
-	for (i = 0; i < w->npend; i++)
-		ff_encode(pay + i * rl, &w->pend[i], fmt);
 	blk = w->raw;
 	stored = raw_len;
 	if (w->codec == FLOWFILE_CODEC_ZSTD) {
-		size_t z;
+		uint8_t tile[FF_PLANE_CHUNK * FF_REC_MAX];
+		size_t z, c0, m;
 
-		ff_to_planes(w->planes, pay, w->npend, rl);
+		/* Records a chunk at a time into byte planes (via the L1). */
+		for (c0 = 0; c0 < w->npend; c0 += m) {
+			m = w->npend - c0 < FF_PLANE_CHUNK ? w->npend - c0
+							   : FF_PLANE_CHUNK;
+			for (i = 0; i < m; i++)
+				ff_encode(tile + i * rl, &w->pend[c0 + i], fmt);
+			ff_to_planes_chunk(
+			    w->planes, tile, w->npend, rl, c0, m);
+		}
 		z = ZSTD_compressCCtx(w->cctx, w->zbuf + FF_BLK_HDR_LEN,
 		    w->zcap, w->planes, raw_len, w->level);
 		/* Incompressible blocks are stored raw. */
@@ -353,6 +360,9 @@ ff_flush_block(struct flowfile_writer *w)
 			codec = FF_CODEC_ZSTD_PLANES;
 		}
 	}
+	if (codec == FLOWFILE_CODEC_NONE)
+		for (i = 0; i < w->npend; i++)
+			ff_encode(pay + i * rl, &w->pend[i], fmt);
 	memcpy(blk + FB_MAGIC, ff_blk_magic, 4);
 	put32(blk + FB_NREC, (uint32_t)w->npend);
 	blk[FB_FORMAT] = (uint8_t)fmt;

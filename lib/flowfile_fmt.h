@@ -26,6 +26,7 @@
 #define FF_RAW_MAX     ((size_t)FLOWFILE_BLOCK_RECORDS * FF_REC_MAX)
 /* Block codec 2 (format version 2): zstd over the records' byte planes. */
 #define FF_CODEC_ZSTD_PLANES 2
+#define FF_PLANE_CHUNK       64 /* records transposed together */
 
 static const uint8_t ff_magic[8] = { 0x89, 'F', 'T', 'F', '\r', '\n', 0x1a,
 	'\n' };
@@ -282,21 +283,34 @@ ff_tile8(uint8_t *dst, size_t dstride, const uint8_t *src, size_t sstride)
  * records by eight bytes at a time; the last n % 8 records byte by byte.
  */
 static inline void
+ff_to_planes_chunk(
+    uint8_t *dst, const uint8_t *rows, size_t n, size_t rl, size_t c0, size_t m)
+{
+	size_t i, k, m8 = m & ~(size_t)7;
+
+	for (k = 0; k < rl; k += 8)
+		for (i = 0; i < m8; i += 8)
+			ff_tile8(
+			    dst + k * n + c0 + i, n, rows + i * rl + k, rl);
+	for (i = m8; i < m; i++)
+		for (k = 0; k < rl; k++)
+			dst[k * n + c0 + i] = rows[i * rl + k];
+}
+
+/*
+ * All n records: chunks of FF_PLANE_CHUNK records, so each plane gets a
+ * whole cache line per chunk (4 KiB strides would thrash the L1 cache).
+ * rows[i] is record c0 + i of a chunk in ff_to_planes_chunk().
+ */
+static inline void
 ff_to_planes(uint8_t *dst, const uint8_t *rows, size_t n, size_t rl)
 {
-	size_t c0, c1, i, k;
+	size_t c0, m;
 
-	/* Chunks of 64 records: each plane gets a whole cache line. */
-	for (c0 = 0; c0 + 8 <= n; c0 = c1) {
-		c1 = c0 + 64 <= n ? c0 + 64 : n & ~(size_t)7;
-		for (k = 0; k < rl; k += 8)
-			for (i = c0; i < c1; i += 8)
-				ff_tile8(
-				    dst + k * n + i, n, rows + i * rl + k, rl);
+	for (c0 = 0; c0 < n; c0 += m) {
+		m = n - c0 < FF_PLANE_CHUNK ? n - c0 : FF_PLANE_CHUNK;
+		ff_to_planes_chunk(dst, rows + c0 * rl, n, rl, c0, m);
 	}
-	for (i = n & ~(size_t)7; i < n; i++)
-		for (k = 0; k < rl; k++)
-			dst[k * n + i] = rows[i * rl + k];
 }
 
 /* The inverse of ff_to_planes(). */
