@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
 # Collector vs nfcapd, side by side in the same run, on loopback, with the
-# deterministic sender bench/ft-nfsend (built with the project):
+# deterministic sender bench/ft-nfsend (built with the project; it replays
+# pre-encoded datagrams with sendmmsg, so it is not the limit):
 #   1. the sender's own limit (flows/s with no pacing);
 #   2. per version (v5, v9, IPFIX) and per collector, the highest paced rate
-#      received with zero loss over TRIAL seconds (binary search between
-#      LO and the sender's limit; "sender limit" when never lossy);
-#   3. CPU seconds per million flows at RATE flows/s (utime+stime from
-#      /proc/PID/stat over the run) with compression on (ours: zstd 1;
-#      nfcapd: -z LZO; ours also without compression), and peak memory
-#      (VmHWM).
-# Each measurement is the median of RUNS runs. Bounded: a few minutes.
+#      received with zero loss over TRIAL seconds (binary search on a log
+#      scale between LO and the sender's limit, STEPS steps: about 7 %
+#      resolution with 6; "limit" when never lossy);
+#   3. the target check: ours at TARGET_X (2) times nfcapd's zero-loss rate,
+#      CHECKS trials, each must lose nothing;
+#   4. CPU seconds per million flows at RATE flows/s (utime+stime from
+#      /proc/PID/stat over CPU_FLOWS flows) with compression on (ours: zstd
+#      1; nfcapd: -z LZO; ours also without compression), and peak memory
+#      (VmHWM);
+#   5. both ratios, ours / nfcapd.
+# Each CPU figure is the median of RUNS runs. Bounded: about 8 minutes.
 # Usage: bench/collector.sh [BUILD_DIR]   (default build/release)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,10 +23,12 @@ COLLECTOR=$B/collector/flowtally-collector
 SEND=$B/bench/ft-nfsend
 TRIAL=${TRIAL:-3}
 RATE=${RATE:-100000}
-CPU_FLOWS=${CPU_FLOWS:-300000}
+CPU_FLOWS=${CPU_FLOWS:-500000}
 RUNS=${RUNS:-3}
 SEARCH_RUNS=${SEARCH_RUNS:-1}
-STEPS=${STEPS:-4}
+STEPS=${STEPS:-6}
+CHECKS=${CHECKS:-3}
+TARGET_X=${TARGET_X:-2}
 # Both collectors get the same socket buffer, small enough that a trial
 # measures sustained throughput rather than buffering.
 RCVBUF=${RCVBUF:-4194304}
@@ -133,7 +140,7 @@ trial() { # who version rate
 	echo $((sent - got))
 }
 
-# highest zero-loss rate by binary search over [LO, limit]
+# highest zero-loss rate by binary search over [LO, limit], log scale
 search() { # who version limit
 	local who=$1 v=$2 hi=$3 lo=$LO mid i lost
 	lost=$(trial "$who" "$v" "$hi")
@@ -147,7 +154,7 @@ search() { # who version limit
 		return
 	fi
 	for ((i = 0; i < STEPS; i++)); do
-		mid=$(((lo + hi) / 2))
+		mid=$(awk -v a="$lo" -v b="$hi" 'BEGIN { printf "%d", sqrt(a * b) }')
 		lost=$(trial "$who" "$v" "$mid")
 		if [ "$lost" = 0 ]; then lo=$mid; else hi=$mid; fi
 	done
@@ -172,20 +179,23 @@ cpu_run() { # who version
 	    'BEGIN { printf "%.3f %d\n", d / tck / (n / 1e6), h }'
 }
 
-echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs"
-echo "trial ${TRIAL}s, rcvbuf ${RCVBUF}, ${RUNS} runs (median), CPU at ${RATE} flows/s over ${CPU_FLOWS} flows"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "trial ${TRIAL}s, rcvbuf ${RCVBUF}, search ${STEPS} steps (log scale), ${RUNS} runs (median), CPU at ${RATE} flows/s over ${CPU_FLOWS} flows"
 for v in $VERSIONS; do
 	lims=()
 	for ((k = 0; k < RUNS; k++)); do
 		# the sender's limit: unpaced, into our collector
 		start_ours
-		out=$("$SEND" -v "$v" -c 2000000 -s 7 "127.0.0.1:$CPORT")
+		out=$("$SEND" -v "$v" -c 3000000 -s 7 "127.0.0.1:$CPORT")
 		stop_ours
 		lims+=("$(awk -v f="$(field "$out" flows)" -v s="$(field "$out" seconds)" 'BEGIN { printf "%d", f / s }')")
 	done
 	limit=$(printf '%s\n' "${lims[@]}" | median)
-	echo "v$v sender limit: $limit flows/s"
-	for who in ours nfcapd; do
+	echo "v$v sender limit: $limit flows/s (runs: ${lims[*]})"
+	declare -A zl=()
+	for who in nfcapd ours; do
 		rates=()
 		kinds=()
 		for ((k = 0; k < SEARCH_RUNS; k++)); do
@@ -193,9 +203,23 @@ for v in $VERSIONS; do
 			rates+=("${rr#<}")
 			kinds+=("$kind")
 		done
-		zr=$(printf '%s\n' "${rates[@]}" | median)
-		echo "v$v $who: zero-loss ${zr} flows/s (${kinds[*]})"
+		zl[$who]=$(printf '%s\n' "${rates[@]}" | median)
+		echo "v$v $who: zero-loss ${zl[$who]} flows/s (${kinds[*]})"
 	done
+	echo "v$v zero-loss ratio ours/nfcapd: $(ratio "${zl[ours]}" "${zl[nfcapd]}"); sender limit / nfcapd: $(ratio "$limit" "${zl[nfcapd]}")"
+	target=$((TARGET_X * zl[nfcapd]))
+	if [ "$target" -gt "$limit" ]; then
+		echo "v$v target ${TARGET_X}x nfcapd = $target flows/s is above the sender limit: checking at the limit"
+		target=$limit
+	fi
+	losses=()
+	for ((k = 0; k < CHECKS; k++)); do
+		losses+=("$(trial ours "$v" "$target")")
+	done
+	ok=pass
+	for x in "${losses[@]}"; do [ "$x" = 0 ] || ok=FAIL; done
+	echo "v$v target check: ours at $target flows/s, flows lost per trial: ${losses[*]} -> $ok"
+	declare -A cpu=()
 	for who in ours ours-none nfcapd; do
 		cpus=()
 		hwms=()
@@ -204,6 +228,8 @@ for v in $VERSIONS; do
 			cpus+=("$c")
 			hwms+=("$h")
 		done
-		echo "v$v $who: cpu $(printf '%s\n' "${cpus[@]}" | median) s/Mflow (runs: ${cpus[*]}), VmHWM $(printf '%s\n' "${hwms[@]}" | median) kB"
+		cpu[$who]=$(printf '%s\n' "${cpus[@]}" | median)
+		echo "v$v $who: cpu ${cpu[$who]} s/Mflow (runs: ${cpus[*]}), VmHWM $(printf '%s\n' "${hwms[@]}" | median) kB"
 	done
+	echo "v$v cpu ratio ours/nfcapd: $(ratio "${cpu[ours]}" "${cpu[nfcapd]}") compressed, $(ratio "${cpu[ours-none]}" "${cpu[nfcapd]}") ours uncompressed"
 done

@@ -54,8 +54,10 @@ void listener_stats(
 
 /*
  * Start the receive thread putting into ring, signalling wake_fd (an
- * eventfd, -1 for none) after each batch when the consumer asked for it
- * through *want_wake. Signals are blocked in the thread. 0 or -1 (errno).
+ * eventfd, -1 for none) once when the consumer asked for it through
+ * *want_wake (cleared on signalling) and the ring holds at least an eighth
+ * of its size: a consumer that sleeps must also wake on a timer. Signals
+ * are blocked in the thread. 0 or -1 (errno).
  */
 int listener_start(
     struct listener *l, struct ring *ring, int wake_fd, _Atomic int *want_wake);

@@ -59,6 +59,29 @@ rbuf_peek_uint(const struct rbuf *b, size_t at, size_t n, uint64_t *v)
 	*v = x;
 	return 0;
 }
+/*
+ * Big-endian 8-, 16- and 32-bit values at offset at from the start of b,
+ * without a bounds check: only for a fixed-layout record whose length the
+ * caller checked (e.g. split off with rbuf_sub()). Inline for hot paths.
+ */
+static inline uint8_t
+rbuf_at8(const struct rbuf *b, size_t at)
+{
+	return b->p[at];
+}
+
+static inline uint16_t
+rbuf_at16(const struct rbuf *b, size_t at)
+{
+	return (uint16_t)(b->p[at] << 8 | b->p[at + 1]);
+}
+
+static inline uint32_t
+rbuf_at32(const struct rbuf *b, size_t at)
+{
+	return (uint32_t)b->p[at] << 24 | (uint32_t)b->p[at + 1] << 16 |
+	    (uint32_t)b->p[at + 2] << 8 | b->p[at + 3];
+}
 int rbuf_skip(struct rbuf *b, size_t n);
 /*
  * Split off the next n bytes as a sub-cursor (for a flowset or a record):

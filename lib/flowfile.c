@@ -163,8 +163,9 @@ struct flowfile_writer {
 	char tmp[PATH_MAX];
 	struct flow *pend; /* FLOWFILE_BLOCK_RECORDS buffered records */
 	size_t npend;
-	uint8_t *raw;  /* block header + raw payload */
-	uint8_t *zbuf; /* block header + compressed payload */
+	uint8_t *raw;    /* block header + raw payload */
+	uint8_t *planes; /* the payload as byte planes, before zstd */
+	uint8_t *zbuf;   /* block header + compressed payload */
 	size_t zcap;
 	ZSTD_CCtx *cctx;
 };
@@ -232,6 +233,7 @@ ff_writer_free(struct flowfile_writer *w)
 	ZSTD_freeCCtx(w->cctx);
 	free(w->pend);
 	free(w->raw);
+	free(w->planes);
 	free(w->zbuf);
 	free(w);
 }
@@ -261,7 +263,8 @@ flowfile_writer_open(const char *dir, uint64_t start, uint64_t end,
 		errno = EINVAL;
 		goto fail;
 	}
-	if (w->level < 1 || w->level > 19)
+	/* zstd's fast levels are negative (-7 ... -1). */
+	if (w->level == 0 || w->level < -7 || w->level > 19)
 		w->level = 3;
 	n = snprintf(w->dir, sizeof(w->dir), "%s", dir);
 	if (n < 0 || (size_t)n >= sizeof(w->dir)) {
@@ -280,7 +283,8 @@ flowfile_writer_open(const char *dir, uint64_t start, uint64_t end,
 		goto fail;
 	if (w->codec == FLOWFILE_CODEC_ZSTD) {
 		w->zcap = ZSTD_compressBound(FF_RAW_MAX);
-		if ((w->zbuf = malloc(FF_BLK_HDR_LEN + w->zcap)) == NULL)
+		if ((w->zbuf = malloc(FF_BLK_HDR_LEN + w->zcap)) == NULL ||
+		    (w->planes = malloc(FF_RAW_MAX)) == NULL)
 			goto fail;
 		if ((w->cctx = ZSTD_createCCtx()) == NULL) {
 			errno = ENOMEM;
@@ -332,21 +336,33 @@ ff_flush_block(struct flowfile_writer *w)
 	rl = ff_rec_len(fmt);
 	raw_len = rl * w->npend;
 	pay = w->raw + FF_BLK_HDR_LEN;
-	for (i = 0; i < w->npend; i++)
-		ff_encode(pay + i * rl, &w->pend[i], fmt);
 	blk = w->raw;
 	stored = raw_len;
 	if (w->codec == FLOWFILE_CODEC_ZSTD) {
-		size_t z = ZSTD_compressCCtx(w->cctx, w->zbuf + FF_BLK_HDR_LEN,
-		    w->zcap, pay, raw_len, w->level);
+		uint8_t tile[FF_PLANE_CHUNK * FF_REC_MAX];
+		size_t z, c0, m;
 
+		/* Records a chunk at a time into byte planes (via the L1). */
+		for (c0 = 0; c0 < w->npend; c0 += m) {
+			m = w->npend - c0 < FF_PLANE_CHUNK ? w->npend - c0
+							   : FF_PLANE_CHUNK;
+			for (i = 0; i < m; i++)
+				ff_encode(tile + i * rl, &w->pend[c0 + i], fmt);
+			ff_to_planes_chunk(
+			    w->planes, tile, w->npend, rl, c0, m);
+		}
+		z = ZSTD_compressCCtx(w->cctx, w->zbuf + FF_BLK_HDR_LEN,
+		    w->zcap, w->planes, raw_len, w->level);
 		/* Incompressible blocks are stored raw. */
 		if (!ZSTD_isError(z) && z < raw_len) {
 			blk = w->zbuf;
 			stored = z;
-			codec = FLOWFILE_CODEC_ZSTD;
+			codec = FF_CODEC_ZSTD_PLANES;
 		}
 	}
+	if (codec == FLOWFILE_CODEC_NONE)
+		for (i = 0; i < w->npend; i++)
+			ff_encode(pay + i * rl, &w->pend[i], fmt);
 	memcpy(blk + FB_MAGIC, ff_blk_magic, 4);
 	put32(blk + FB_NREC, (uint32_t)w->npend);
 	blk[FB_FORMAT] = (uint8_t)fmt;

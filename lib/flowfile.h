@@ -13,7 +13,8 @@
  *   | block 0: 32-byte block header                                 |
  *   |   magic "FTBK", records (u32), format (u8: 1 = v4 88-byte    |
  *   |   records, 2 = v6 136-byte records), codec (u8: 0 none,      |
- *   |   1 zstd), raw length (u32), stored length (u32), payload    |
+ *   |   1 zstd, 2 zstd of byte planes), raw length (u32), stored   |
+ *   |   length (u32), payload                                      |
  *   |   CRC32C (u32), header CRC32C (u32)                          |
  *   | payload: records x record size bytes (raw or one zstd frame) |
  *   +---------------------------------------------------------------+
@@ -47,7 +48,8 @@
 
 #define FLOWFILE_MAX_EXPORTERS 1024
 #define FLOWFILE_PREFIX        "ft-"
-#define FLOWFILE_VERSION       1    /* the format version written and read */
+#define FLOWFILE_VERSION       2    /* the format version written */
+#define FLOWFILE_VERSION_MIN   1    /* the oldest version still read */
 #define FLOWFILE_BLOCK_RECORDS 4096 /* records per block, at most */
 #define FLOWFILE_NAME_MAX      64   /* room for any complete base name */
 
@@ -94,8 +96,9 @@ struct flowfile_writer;
 
 /*
  * Options of a new file. nest is 0 (flat) or 3 (YYYY/YYYY-MM/YYYY-MM-DD/).
- * zstd_level applies when codec is FLOWFILE_CODEC_ZSTD (1..19; anything
- * else means 3). creator NULL means "flowtally".
+ * zstd_level applies when codec is FLOWFILE_CODEC_ZSTD (1..19, or the
+ * fast levels -7..-1; anything else means 3): blocks are then written as
+ * zstd over byte planes (block codec 2). creator NULL means "flowtally".
  */
 struct flowfile_opts {
 	enum flowfile_codec codec;

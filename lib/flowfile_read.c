@@ -33,7 +33,8 @@ struct flowfile_reader {
 	uint64_t data_end; /* where blocks end */
 	uint8_t *io;       /* pread buffer (files only) */
 	size_t iocap;
-	uint8_t *raw; /* decompressed payload */
+	uint8_t *raw;    /* decompressed payload */
+	uint8_t *planes; /* decompressed byte planes (codec 2) */
 	ZSTD_DCtx *dctx;
 	const uint8_t *blk; /* current block's records */
 	uint32_t blk_n;
@@ -121,10 +122,12 @@ ff_open_common(struct flowfile_reader *r, struct errbuf *eb)
 		return -1;
 	}
 	hd->version = le16(h + FH_VERSION);
-	if (hd->version != FLOWFILE_VERSION) {
+	if (hd->version < FLOWFILE_VERSION_MIN ||
+	    hd->version > FLOWFILE_VERSION) {
 		errbuf_set(eb,
-		    "%s: unsupported flow file format version %u (this program reads version %d)",
-		    r->name, hd->version, FLOWFILE_VERSION);
+		    "%s: unsupported flow file format version %u (this program reads versions %d to %d)",
+		    r->name, hd->version, FLOWFILE_VERSION_MIN,
+		    FLOWFILE_VERSION);
 		return -1;
 	}
 	hlen = le16(h + FH_HDRLEN);
@@ -308,6 +311,7 @@ flowfile_close(struct flowfile_reader *r)
 	free(r->hdr.exporters);
 	free(r->io);
 	free(r->raw);
+	free(r->planes);
 	free(r);
 }
 
@@ -387,7 +391,8 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 	rl = ff_rec_len(fmt);
 	if (rl == 0 || nrec == 0 || nrec > FLOWFILE_BLOCK_RECORDS ||
 	    raw_len != nrec * rl ||
-	    (codec != FLOWFILE_CODEC_NONE && codec != FLOWFILE_CODEC_ZSTD) ||
+	    (codec != FLOWFILE_CODEC_NONE && codec != FLOWFILE_CODEC_ZSTD &&
+		codec != FF_CODEC_ZSTD_PLANES) ||
 	    (codec == FLOWFILE_CODEC_NONE && stored != raw_len) ||
 	    stored > ZSTD_compressBound(FF_RAW_MAX)) {
 		errbuf_set(eb,
@@ -421,7 +426,9 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 		    r->name, boff, nrec);
 		return -1;
 	}
-	if (codec == FLOWFILE_CODEC_ZSTD) {
+	if (codec != FLOWFILE_CODEC_NONE) {
+		uint8_t *dst;
+
 		if (r->raw == NULL && (r->raw = malloc(FF_RAW_MAX)) == NULL) {
 			r->lost += nrec;
 			errbuf_set(eb, "%s: out of memory", r->name);
@@ -432,7 +439,14 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 			errbuf_set(eb, "%s: out of memory", r->name);
 			return -1;
 		}
-		z = ZSTD_decompressDCtx(r->dctx, r->raw, raw_len, p, stored);
+		if (codec == FF_CODEC_ZSTD_PLANES && r->planes == NULL &&
+		    (r->planes = malloc(FF_RAW_MAX)) == NULL) {
+			r->lost += nrec;
+			errbuf_set(eb, "%s: out of memory", r->name);
+			return -1;
+		}
+		dst = codec == FF_CODEC_ZSTD_PLANES ? r->planes : r->raw;
+		z = ZSTD_decompressDCtx(r->dctx, dst, raw_len, p, stored);
 		if (ZSTD_isError(z) || z != raw_len) {
 			r->lost += nrec;
 			errbuf_set(eb,
@@ -441,6 +455,8 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 			    r->name, boff, nrec);
 			return -1;
 		}
+		if (codec == FF_CODEC_ZSTD_PLANES)
+			ff_from_planes(r->raw, r->planes, nrec, rl);
 		p = r->raw;
 	}
 	r->blk = p;

@@ -22,49 +22,43 @@ nf5_uptime_to_ms(uint64_t export_ms, uint32_t sys_uptime, uint32_t t)
 	return (uint64_t)((int64_t)export_ms - ago);
 }
 
-static int
-nf5_read_record(struct rbuf *r, const struct nf5_header *h, uint64_t export_ms,
-    struct flow *f)
+/*
+ * One 48-byte record at fixed offsets into f (src, dst, nexthop, in, out,
+ * packets, octets, First, Last, ports, pad, flags, proto, ToS, AS, masks,
+ * pad); rec is a sub-cursor of exactly one record. The fields f does not
+ * take from the record (exporter, sampling, direction) are left alone.
+ */
+static inline void
+nf5_read_record(const struct rbuf *rec, const struct nf5_header *h,
+    uint64_t export_ms, struct flow *f)
 {
-	uint32_t src, dst, nh, pkts, octets, first, last;
-	uint16_t in, out, sport, dport, sas, das;
-	uint8_t pad, flags, proto, tos, smask, dmask;
+	uint32_t nh = rbuf_at32(rec, 8);
 
-	if (rbuf_u32(r, &src) == -1 || rbuf_u32(r, &dst) == -1 ||
-	    rbuf_u32(r, &nh) == -1 || rbuf_u16(r, &in) == -1 ||
-	    rbuf_u16(r, &out) == -1 || rbuf_u32(r, &pkts) == -1 ||
-	    rbuf_u32(r, &octets) == -1 || rbuf_u32(r, &first) == -1 ||
-	    rbuf_u32(r, &last) == -1 || rbuf_u16(r, &sport) == -1 ||
-	    rbuf_u16(r, &dport) == -1 || rbuf_u8(r, &pad) == -1 ||
-	    rbuf_u8(r, &flags) == -1 || rbuf_u8(r, &proto) == -1 ||
-	    rbuf_u8(r, &tos) == -1 || rbuf_u16(r, &sas) == -1 ||
-	    rbuf_u16(r, &das) == -1 || rbuf_u8(r, &smask) == -1 ||
-	    rbuf_u8(r, &dmask) == -1 || rbuf_skip(r, 2) == -1)
-		return -1;
-	ft_addr_set_v4(&f->src, src);
-	ft_addr_set_v4(&f->dst, dst);
+	ft_addr_set_v4(&f->src, rbuf_at32(rec, 0));
+	ft_addr_set_v4(&f->dst, rbuf_at32(rec, 4));
 	if (nh != 0)
 		ft_addr_set_v4(&f->nexthop, nh);
 	else
 		memset(&f->nexthop, 0, sizeof(f->nexthop));
-	f->in_if = in;
-	f->out_if = out;
-	f->packets = pkts;
-	f->bytes = octets;
-	f->first_ms = nf5_uptime_to_ms(export_ms, h->sys_uptime, first);
-	f->last_ms = nf5_uptime_to_ms(export_ms, h->sys_uptime, last);
+	f->in_if = rbuf_at16(rec, 12);
+	f->out_if = rbuf_at16(rec, 14);
+	f->packets = rbuf_at32(rec, 16);
+	f->bytes = rbuf_at32(rec, 20);
+	f->first_ms =
+	    nf5_uptime_to_ms(export_ms, h->sys_uptime, rbuf_at32(rec, 24));
+	f->last_ms =
+	    nf5_uptime_to_ms(export_ms, h->sys_uptime, rbuf_at32(rec, 28));
 	if (f->first_ms > f->last_ms)
 		f->first_ms = f->last_ms;
-	f->sport = sport;
-	f->dport = dport;
-	f->tcp_flags = flags;
-	f->proto = proto;
-	f->tos = tos;
-	f->src_as = sas;
-	f->dst_as = das;
-	f->src_mask = smask;
-	f->dst_mask = dmask;
-	return 0;
+	f->sport = rbuf_at16(rec, 32);
+	f->dport = rbuf_at16(rec, 34);
+	f->tcp_flags = rbuf_at8(rec, 37);
+	f->proto = rbuf_at8(rec, 38);
+	f->tos = rbuf_at8(rec, 39);
+	f->src_as = rbuf_at16(rec, 40);
+	f->dst_as = rbuf_at16(rec, 42);
+	f->src_mask = rbuf_at8(rec, 44);
+	f->dst_mask = rbuf_at8(rec, 45);
 }
 
 int
@@ -112,9 +106,12 @@ nf5_decode(const uint8_t *pkt, size_t len, const struct ft_addr *exporter,
 	f.sampling = interval > 1 ? interval : 1;
 	f.direction = FLOW_DIR_UNKNOWN;
 	for (i = 0; i < count; i++) {
-		if (nf5_read_record(&r, &h, export_ms, &f) == -1)
+		struct rbuf rec;
+
+		if (rbuf_sub(&r, NF5_REC_LEN, &rec) == -1)
 			return NF_ERR_LENGTH; /* cannot happen: length checked
 					       */
+		nf5_read_record(&rec, &h, export_ms, &f);
 		info->records++;
 		if (emit != NULL && emit(arg, &f) == -1)
 			break;

@@ -102,7 +102,7 @@ enum {
 
 /* What one record said, before it is resolved into a flow. */
 struct nfrec {
-	/* Zeroed for every record (up to NFREC_ZEROED). */
+	/* Zeroed for every record (nfrec_reset(): keep it in step). */
 	uint32_t bytes_have, pkts_have, start_have, end_have;
 	uint64_t duration_ms;
 	bool have_duration;
@@ -120,7 +120,6 @@ struct nfrec {
 	/* Addresses per family: a record may carry both (one of them zero). */
 	struct ft_addr a4[4], a6[4]; /* src, dst, next hop, BGP next hop */
 };
-#define NFREC_ZEROED offsetof(struct nfrec, bytes)
 
 enum {
 	AD_SRC,
@@ -463,7 +462,9 @@ nfrec_compile(struct nft_template *t)
 		const struct nft_field *fd = &t->fields[i];
 
 		if (fd->pen == 0 && nfrec_known(fd->type) &&
-		    ((fd->len >= 1 && fd->len <= 8) || fd->len == 16)) {
+		    ((fd->len >= 1 && fd->len <= 8) || fd->len == 16) &&
+		    off + fd->len <= t->min_len &&
+		    off + fd->len <= UINT16_MAX) {
 			ops[n].off = (uint16_t)off;
 			ops[n].len = fd->len;
 			ops[n].type = fd->type;
@@ -488,9 +489,26 @@ nfrec_read_ops(const struct nft_template *t, struct rbuf *set, struct nfrec *r,
 
 	if (rbuf_sub(set, t->min_len, &rec) == -1)
 		return -1;
+	/* Compiled ops lie within min_len bytes, the length of rec. */
 	for (i = 0; i < t->nops; i++) {
 		op = &t->ops[i];
-		if (op->len <= 8) {
+		switch (op->len) {
+		case 1:
+			nfrec_num(r, f, op->type, rbuf_at8(&rec, op->off), 1);
+			continue;
+		case 2:
+			nfrec_num(r, f, op->type, rbuf_at16(&rec, op->off), 2);
+			continue;
+		case 4:
+			nfrec_num(r, f, op->type, rbuf_at32(&rec, op->off), 4);
+			continue;
+		case 8:
+			x = (uint64_t)rbuf_at32(&rec, op->off) << 32 |
+			    rbuf_at32(&rec, op->off + 4);
+			nfrec_num(r, f, op->type, x, 8);
+			continue;
+		}
+		if (op->len < 8) {
 			if (rbuf_peek_uint(&rec, op->off, op->len, &x) == 0)
 				nfrec_num(r, f, op->type, x, op->len);
 		} else {
@@ -713,19 +731,44 @@ nfrec_learn_options(struct nf_exporter *e, const struct nfrec *r)
 		e->rate = rate;
 }
 
+/* Zero what nfrec_decode_set() must reset per record (see struct nfrec). */
+static inline void
+nfrec_reset(struct nfrec *r)
+{
+	r->bytes_have = r->pkts_have = r->start_have = r->end_have = 0;
+	r->duration_ms = 0;
+	r->have_duration = r->have_icmp = r->have_port = false;
+	r->icmp_type = r->icmp_code = 0;
+	r->have_sampler = r->have_sys_init = false;
+	r->sampler = 0;
+	r->interval = r->random_interval = r->pkt_interval = 0;
+	r->pkt_space = r->size = r->pop = r->sys_init = 0;
+	r->tcp_sport = r->tcp_dport = r->udp_sport = r->udp_dport = 0;
+}
+
 int
 nfrec_decode_set(
     struct nf_ctx *c, const struct nft_template *t, struct rbuf *set)
 {
+	static const struct ft_addr a0;
 	struct nfrec r;
 	struct flow f;
 	int i;
 
 	while (!c->stop && rbuf_left(set) >= t->min_len) {
-		memset(&r, 0, NFREC_ZEROED);
+		/*
+		 * Reset field by field: compilers turn a memset of these
+		 * structs into rep stos, which costs more than decoding the
+		 * record.
+		 */
+		nfrec_reset(&r);
 		for (i = 0; i < 4; i++)
 			r.a4[i].family = r.a6[i].family = FT_AF_NONE;
-		memset(&f, 0, sizeof(f));
+		f.bytes = f.packets = f.first_ms = f.last_ms = 0;
+		f.src = f.dst = f.nexthop = f.exporter = a0;
+		f.in_if = f.out_if = f.src_as = f.dst_as = f.sampling = 0;
+		f.sport = f.dport = f.vlan = 0;
+		f.proto = f.tos = f.tcp_flags = f.src_mask = f.dst_mask = 0;
 		f.direction = FLOW_DIR_UNKNOWN;
 		if ((t->ops != NULL ? nfrec_read_ops(t, set, &r, &f)
 				    : nfrec_read(t, set, &r, &f)) == -1)

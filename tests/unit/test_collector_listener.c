@@ -113,7 +113,7 @@ static void
 test_listener_loopback(void **state)
 {
 	struct listener *l = listener_new();
-	struct ring *r = ring_new(1 << 20);
+	struct ring *r = ring_new(1 << 16);
 	struct errbuf eb;
 	struct ft_addr a;
 	struct sockaddr_in to, me;
@@ -122,7 +122,7 @@ test_listener_loopback(void **state)
 	struct listener_stats st;
 	struct ring_msg m;
 	struct pollfd pfd;
-	uint8_t msg[64];
+	uint8_t msg[256];
 	int fd, wake, i, got = 0, tries;
 
 	(void)state;
@@ -140,19 +140,20 @@ test_listener_loopback(void **state)
 	assert_int_equal(bind(fd, (struct sockaddr *)&me, sizeof(me)), 0);
 	assert_int_equal(getsockname(fd, (struct sockaddr *)&me, &sl), 0);
 	to = lo(listener_port(l, 0));
+	/* 50 datagrams of 200+ bytes fill more than an eighth of the ring */
 	for (i = 0; i < 50; i++) {
 		memset(msg, i, sizeof(msg));
-		assert_int_equal(sendto(fd, msg, 10 + (size_t)i, 0,
+		assert_int_equal(sendto(fd, msg, 200 + (size_t)i, 0,
 				     (struct sockaddr *)&to, sizeof(to)),
-		    10 + i);
+		    200 + i);
 	}
-	/* the consumer is woken, then reads everything in order */
+	/* the sleeping consumer is woken, then reads everything in order */
 	pfd.fd = wake;
 	pfd.events = POLLIN;
 	assert_int_equal(poll(&pfd, 1, 5000), 1);
 	for (tries = 0; got < 50 && tries < 500; tries++) {
 		while (ring_peek(r, &m)) {
-			assert_int_equal(m.len, 10 + got);
+			assert_int_equal(m.len, 200 + got);
 			assert_int_equal(m.data[0], got);
 			assert_int_equal(m.from.sin.sin_port, me.sin_port);
 			assert_true(m.arrival_ms > 1600000000000ULL);

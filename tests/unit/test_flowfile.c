@@ -337,7 +337,13 @@ test_flowfile_future_version(void **state)
 	assert_int_equal(flowfile_open(path, &r, &eb), -1);
 	assert_non_null(strstr(eb.msg, path));
 	assert_non_null(
-	    strstr(eb.msg, "unsupported flow file format version 2"));
+	    strstr(eb.msg, "unsupported flow file format version 3"));
+	/* Version 0 never existed. */
+	b[8] = 0;
+	spit(path, b, len);
+	assert_int_equal(flowfile_open(path, &r, &eb), -1);
+	assert_non_null(
+	    strstr(eb.msg, "unsupported flow file format version 0"));
 	/* A flipped header byte is caught by the header checksum. */
 	b[8] = FLOWFILE_VERSION;
 	b[20] ^= 1;
