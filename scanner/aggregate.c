@@ -75,8 +75,18 @@ struct agg_val {
 	uint64_t b, p, f;
 };
 
+/* One row in the site scope and, when delta is not 0, the router's. */
+static inline void
+agg_one(struct agg *a, uint32_t row, uint32_t delta, int dir,
+    const struct agg_val *x)
+{
+	agg_add(a->rows, row, dir, x->b, x->p, x->f);
+	if (delta != 0)
+		agg_add(a->rows, row + delta, dir, x->b, x->p, x->f);
+}
+
 /*
- * Rows base + id for every id of set: in the site scope and, when delta is
+ * Rows base + id for every id of set, in the site scope and, when delta is
  * not 0, in the router's scope delta rows further (scopes share a layout).
  */
 static inline void
@@ -86,22 +96,8 @@ agg_set(struct agg *a, uint32_t set, uint32_t base, uint32_t delta, int dir,
 	uint32_t n, i;
 	const uint32_t *ids = cls_set(a->cls, set, &n);
 
-	for (i = 0; i < n; i++) {
-		agg_add(a->rows, base + ids[i], dir, x->b, x->p, x->f);
-		if (delta != 0)
-			agg_add(a->rows, base + delta + ids[i], dir, x->b, x->p,
-			    x->f);
-	}
-}
-
-/* One row in the site scope and, when delta is not 0, the router's. */
-static inline void
-agg_one(struct agg *a, uint32_t row, uint32_t delta, int dir,
-    const struct agg_val *x)
-{
-	agg_add(a->rows, row, dir, x->b, x->p, x->f);
-	if (delta != 0)
-		agg_add(a->rows, row + delta, dir, x->b, x->p, x->f);
+	for (i = 0; i < n; i++)
+		agg_one(a, base + ids[i], delta, dir, x);
 }
 
 /* Multicast flow: total, multicast, ToS, AS. */

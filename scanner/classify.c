@@ -288,17 +288,7 @@ cls_prefix_span(const struct ft_prefix *pf, uint32_t id, struct cls_span *s)
 static uint32_t
 cls_v4_seg(const struct cls *c, uint32_t a)
 {
-	size_t lo = 0, hi = c->v4_n;
-
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->v4_start[mid] <= a)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (uint32_t)lo;
+	return (uint32_t)cls_search32(c->v4_start, 0, c->v4_n, a);
 }
 
 /*
