@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/benchutil.h"
 #include "lib/nfdecode.h"
 #include "lib/nfencode.h"
 
@@ -28,23 +29,6 @@ struct dgram {
 
 static struct flow flows[NFLOWS];
 static struct dgram pkts[NPKT];
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static void
 make_flows(int v6_every)
@@ -89,7 +73,7 @@ encode_all(int version, size_t *nflows, double *secs)
 	struct nf_encoder *e = nf_encoder_new(&o);
 	size_t done = 0, np = 0, consumed, skipped, total = 0;
 	ssize_t len;
-	double t0 = now();
+	double t0 = bench_cpu();
 
 	while (done < NFLOWS && np < NPKT) {
 		len = nf_encoder_pack(e, flows + done, NFLOWS - done,
@@ -101,7 +85,7 @@ encode_all(int version, size_t *nflows, double *secs)
 		done += consumed;
 		total += consumed - skipped;
 	}
-	*secs = now() - t0;
+	*secs = bench_cpu() - t0;
 	*nflows = total;
 	nf_encoder_free(e);
 	return np;
@@ -133,16 +117,16 @@ bench(const char *name, int version, int v6_every)
 	}
 	for (r = 0; r < REPS; r++) {
 		n = 0;
-		t0 = now();
+		t0 = bench_cpu();
 		for (k = 0; k < ROUNDS; k++)
 			for (i = 0; i < np; i++)
 				nf_decode(s, pkts[i].b, pkts[i].len,
 				    (struct sockaddr *)&from, 0, count, &n,
 				    &info);
-		dec[r] = (double)n / (now() - t0);
+		dec[r] = (double)n / (bench_cpu() - t0);
 	}
-	qsort(dec, REPS, sizeof(double), cmp_double);
-	qsort(enc, REPS, sizeof(double), cmp_double);
+	qsort(dec, REPS, sizeof(double), bench_cmp_double);
+	qsort(enc, REPS, sizeof(double), bench_cmp_double);
 	printf("%-22s %5zu datagrams %6zu flows  decode %6.1f M flows/s  "
 	       "encode %6.1f M flows/s\n",
 	    name, np, nflows, dec[REPS / 2] / 1e6, enc[REPS / 2] / 1e6);

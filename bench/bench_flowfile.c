@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/benchutil.h"
 #include "lib/crc32c.h"
 #include "lib/flowfile.h"
 
@@ -27,43 +28,6 @@ rnd(void)
 	rs ^= rs >> 7;
 	rs ^= rs << 17;
 	return rs;
-}
-
-static double
-clk(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-now(void)
-{
-	return clk(CLOCK_MONOTONIC);
-}
-
-/* CPU time of this process: the machine may be shared with other jobs. */
-static double
-cpu(void)
-{
-	return clk(CLOCK_PROCESS_CPUTIME_ID);
-}
-
-static int
-cmpd(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmpd);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* Traffic-like records: skewed host and port popularity, rising times. */
@@ -109,7 +73,7 @@ write_once(const char *dir, const struct flow *f, size_t n,
 {
 	struct flowfile_opts o = { .codec = codec, .zstd_level = 3 };
 	struct flowfile_writer *w;
-	double t0 = now(), c0 = cpu();
+	double t0 = bench_wall(), c0 = bench_cpu();
 	size_t i;
 
 	if (flowfile_writer_open(dir, 1700000100, 1700000400, &o, &w) == -1) {
@@ -126,8 +90,8 @@ write_once(const char *dir, const struct flow *f, size_t n,
 		perror("writer_close");
 		exit(1);
 	}
-	*tcpu = cpu() - c0;
-	return now() - t0;
+	*tcpu = bench_cpu() - c0;
+	return bench_wall() - t0;
 }
 
 static double
@@ -136,7 +100,7 @@ read_once(const char *path, size_t n, uint64_t *sum, double *tcpu)
 	static struct flow buf[BATCH];
 	struct flowfile_reader *r;
 	struct errbuf eb;
-	double t0 = now(), c0 = cpu();
+	double t0 = bench_wall(), c0 = bench_cpu();
 	size_t tot = 0;
 	ssize_t k, i;
 
@@ -158,8 +122,8 @@ read_once(const char *path, size_t n, uint64_t *sum, double *tcpu)
 		fprintf(stderr, "read %zu of %zu records\n", tot, n);
 		exit(1);
 	}
-	*tcpu = cpu() - c0;
-	return now() - t0;
+	*tcpu = bench_cpu() - c0;
+	return bench_wall() - t0;
 }
 
 int
@@ -198,14 +162,14 @@ main(int argc, char **argv)
 		read_once(path[c], n, &sum, &dummy); /* warm the page cache */
 		for (i = 0; i < runs; i++)
 			tr[i] = read_once(path[c], n, &sum, &cr[i]);
-		t = median(tw, runs);
-		tc = median(cw, runs);
+		t = bench_median(tw, runs);
+		tc = bench_median(cw, runs);
 		printf(
 		    "write %s: %.2f M records/s per CPU second, %.2f M/s wall incl. fsync (file %.1f MB, %.1f bytes/record)\n",
 		    names[c], n / tc / 1e6, n / t / 1e6, st.st_size / 1e6,
 		    (double)st.st_size / (double)n);
-		t = median(tr, runs);
-		tc = median(cr, runs);
+		t = bench_median(tr, runs);
+		tc = bench_median(cr, runs);
 		printf(
 		    "read %s: %.2f M records/s per CPU second, %.2f M/s wall\n",
 		    names[c], n / tc / 1e6, n / t / 1e6);
@@ -217,14 +181,14 @@ main(int argc, char **argv)
 		uint32_t k = 0;
 
 		memset(b, 0x5a, len);
-		t = cpu();
+		t = bench_cpu();
 		k ^= crc32c(0, b, len);
 		printf("crc32c: %.2f GB per CPU second\n",
-		    len / (cpu() - t) / 1e9);
-		t = cpu();
+		    len / (bench_cpu() - t) / 1e9);
+		t = bench_cpu();
 		k ^= crc32c_sw(0, b, len);
 		printf("crc32c software: %.2f GB per CPU second\n",
-		    len / (cpu() - t) / 1e9);
+		    len / (bench_cpu() - t) / 1e9);
 		sum ^= k;
 		free(b);
 	}

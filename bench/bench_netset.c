@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/benchutil.h"
 #include "lib/addr.h"
 #include "lib/netset.h"
 
@@ -29,30 +30,6 @@ rng(void)
 	x ^= x >> 7;
 	x ^= x << 17;
 	return rng_state = x;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v)
-{
-	qsort(v, REPS, sizeof(*v), cmp_double);
-	return v[REPS / 2];
 }
 
 static void
@@ -98,12 +75,12 @@ run(size_t nprefix, int v6)
 			exit(1);
 		}
 	}
-	t0 = now();
+	t0 = bench_thread_cpu();
 	if (netset_build(ns) == -1) {
 		perror("netset_build");
 		exit(1);
 	}
-	t1 = now() - t0;
+	t1 = bench_thread_cpu() - t0;
 	/* Three addresses in four lie inside a prefix: traffic of a site. */
 	for (i = 0; i < NADDR; i++) {
 		addrs[i] = pre[rng() % nprefix].addr;
@@ -117,29 +94,31 @@ run(size_t nprefix, int v6)
 		}
 	}
 	for (rep = 0; rep < REPS; rep++) {
-		t0 = now();
+		t0 = bench_thread_cpu();
 		for (r = 0; r < ROUNDS; r++)
 			for (i = 0; i < NADDR; i++)
 				if (netset_lookup(ns, &addrs[i], &v)) {
 					hits++;
 					sink += v;
 				}
-		rate[rep] = (double)ROUNDS * NADDR / (now() - t0) / 1e6;
+		rate[rep] =
+		    (double)ROUNDS * NADDR / (bench_thread_cpu() - t0) / 1e6;
 	}
 	printf("netset %s %6zu prefixes: lookup    %6.1f M/s (median of %d; "
 	       "%.0f%% hit; build %.1f ms)\n",
-	    v6 ? "v6" : "v4", nprefix, median(rate), REPS,
+	    v6 ? "v6" : "v4", nprefix, bench_median(rate, REPS), REPS,
 	    100.0 * (double)hits / ((double)REPS * ROUNDS * NADDR), t1 * 1e3);
 	for (rep = 0; rep < REPS; rep++) {
-		t0 = now();
+		t0 = bench_thread_cpu();
 		for (r = 0; r < ROUNDS; r++)
 			for (i = 0; i < NADDR; i++)
 				sink += (uint32_t)netset_match_all(
 				    ns, &addrs[i], vals, 16);
-		rate[rep] = (double)ROUNDS * NADDR / (now() - t0) / 1e6;
+		rate[rep] =
+		    (double)ROUNDS * NADDR / (bench_thread_cpu() - t0) / 1e6;
 	}
 	printf("netset %s %6zu prefixes: match_all %6.1f M/s (median of %d)\n",
-	    v6 ? "v6" : "v4", nprefix, median(rate), REPS);
+	    v6 ? "v6" : "v4", nprefix, bench_median(rate, REPS), REPS);
 	if (sink == 42)
 		printf("\n"); /* keep the loops */
 	netset_free(ns);

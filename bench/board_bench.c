@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/benchutil.h"
 #include "lib/conf.h"
 #include "scanner/board.h"
 #include "scanner/hosttab.h"
@@ -32,28 +33,6 @@ static cfg_opt_t bb_top_opts[] = {
 	CFG_SEC("scanner", bb_scanner_opts, CFGF_NONE),
 	CFG_END(),
 };
-
-/*
- * CPU time of this process: the test machine is shared, so wall time
- * measures the neighbours; CPU time is what the scoreboard costs.
- */
-static double
-bb_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
-bb_wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static uint64_t
 bb_rand(uint64_t *s)
@@ -94,23 +73,8 @@ bb_pick(uint64_t x, size_t hosts, int skew)
 	return (size_t)((double)hosts * u * u * u) % hosts;
 }
 
-static int
-bb_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Adds per hosttab_add_batch() call, as the scanner's agg_flows(). */
 #define BB_BATCH 256
-
-static double
-bb_median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), bb_cmp);
-	return v[n / 2];
-}
 
 int
 main(int argc, char **argv)
@@ -152,7 +116,7 @@ main(int argc, char **argv)
 	t = hosttab_new(hosts);
 	for (r = 0; r < runs; r++) {
 		/* Baseline: the same loop without the table. */
-		t0 = bb_now();
+		t0 = bench_cpu();
 		for (i = 0; i < flows; i++) {
 			uint64_t x = bb_rand(&s);
 			struct ft_addr a;
@@ -160,9 +124,9 @@ main(int argc, char **argv)
 			bb_addr(bb_pick(x, hosts, skew), &a);
 			sink += a.v4 + a.v6[15] + (x >> 63);
 		}
-		base[r] = bb_now() - t0;
+		base[r] = bench_cpu() - t0;
 		memset(&tot, 0, sizeof(tot));
-		t0 = bb_now();
+		t0 = bench_cpu();
 		/* In batches, as the scanner adds them (agg_flows()). */
 		for (i = 0; i < flows; i += nb) {
 			nb = flows - i < BB_BATCH ? flows - i : BB_BATCH;
@@ -182,36 +146,37 @@ main(int argc, char **argv)
 			}
 			hosttab_add_batch(t, bo, nb);
 		}
-		add[r] = bb_now() - t0;
-		t0 = bb_now();
-		w0 = bb_wall();
+		add[r] = bench_cpu() - t0;
+		t0 = bench_cpu();
+		w0 = bench_wall();
 		if (board_interval(b, t, &tot, 1795611900 + (uint64_t)r * 300,
 			1795612200 + (uint64_t)r * 300, &eb) == -1) {
 			fprintf(stderr, "board_interval: %s\n", eb.msg);
 			return 1;
 		}
-		intv[r] = bb_now() - t0;
-		wall[r] = bb_wall() - w0;
+		intv[r] = bench_cpu() - t0;
+		wall[r] = bench_wall() - w0;
 		seen = hosttab_count(t);
-		t0 = bb_now();
+		t0 = bench_cpu();
 		hosttab_reset(t);
-		rst[r] = bb_now() - t0;
+		rst[r] = bench_cpu() - t0;
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	printf("hosts %zu flows %zu runs %d %s; distinct hosts seen %zu\n",
 	    hosts, flows, runs, skew ? "skewed" : "uniform", seen);
 	printf("hosttab_add_batch median %.1f ns/flow CPU (%.3f s per run)\n",
-	    bb_median(add, runs) * 1e9 / (double)flows, bb_median(add, runs));
+	    bench_median(add, runs) * 1e9 / (double)flows,
+	    bench_median(add, runs));
 	printf("baseline loop (same loop, no table) median "
 	       "%.1f ns/flow [%llu]\n",
-	    bb_median(base, runs) * 1e9 / (double)flows,
+	    bench_median(base, runs) * 1e9 / (double)flows,
 	    (unsigned long long)(sink & 1));
 	printf("board_interval median %.1f ms CPU (%.1f ns per host), "
 	       "%.1f ms wall (fsyncs)\n",
-	    bb_median(intv, runs) * 1e3,
-	    bb_median(intv, runs) * 1e9 / (double)hosts,
-	    bb_median(wall, runs) * 1e3);
-	printf("hosttab_reset median %.1f ms\n", bb_median(rst, runs) * 1e3);
+	    bench_median(intv, runs) * 1e3,
+	    bench_median(intv, runs) * 1e9 / (double)hosts,
+	    bench_median(wall, runs) * 1e3);
+	printf("hosttab_reset median %.1f ms\n", bench_median(rst, runs) * 1e3);
 	printf("peak RSS %ld MB\n", ru.ru_maxrss / 1024);
 	hosttab_free(t);
 	board_free(b);

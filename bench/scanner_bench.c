@@ -19,6 +19,7 @@
 #include <rrd.h>
 #include <rrd_client.h>
 
+#include "bench/benchutil.h"
 #include "lib/addr.h"
 #include "lib/conf.h"
 #include "lib/flowfile.h"
@@ -42,44 +43,6 @@ rnd(void)
 	rng ^= rng >> 7;
 	rng ^= rng << 17;
 	return rng;
-}
-
-/* Wall clock (RRD writing: I/O and a writer process). */
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/*
- * CPU time of this thread (classification): per CPU-second, as FlowScan's
- * figures, and robust on a shared, oversubscribed machine.
- */
-static double
-cpu_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 /* Service i: ports 1000 + 7i on tcp and udp (plus the usual ones). */
@@ -288,40 +251,42 @@ cmd_classify(const char *conf, const char *file, int runs)
 		agg_reset(&s.a);
 		if (s.ht)
 			hosttab_reset(s.ht);
-		t = cpu_s();
+		t = bench_thread_cpu();
 		agg_flows(&s.a, all, n);
-		t_mem[run] = cpu_s() - t;
+		t_mem[run] = bench_thread_cpu() - t;
 		/* Ranking and pages. */
-		t = cpu_s();
+		t = bench_thread_cpu();
 		if (s.ht &&
 		    board_interval(s.b, s.ht, &bt, T0, T0 + 300, &eb) == -1)
 			fprintf(stderr, "board: %s\n", eb.msg);
-		t_board[run] = cpu_s() - t;
+		t_board[run] = bench_thread_cpu() - t;
 		/* Reading alone (page cache). */
-		t = cpu_s();
+		t = bench_thread_cpu();
 		if (flowfile_open(file, &r, &eb) == -1)
 			return -1;
 		while ((k = flowfile_read(r, buf, 4096, &eb)) > 0)
 			;
 		flowfile_close(r);
-		t_read[run] = cpu_s() - t;
+		t_read[run] = bench_thread_cpu() - t;
 		/* Both, as the scanner does. */
 		agg_reset(&s.a);
 		if (s.ht)
 			hosttab_reset(s.ht);
-		t = cpu_s();
+		t = bench_thread_cpu();
 		if (flowfile_open(file, &r, &eb) == -1)
 			return -1;
 		while ((k = flowfile_read(r, buf, 4096, &eb)) > 0)
 			agg_flows(&s.a, buf, (size_t)k);
 		flowfile_close(r);
-		t_full[run] = cpu_s() - t;
+		t_full[run] = bench_thread_cpu() - t;
 	}
 	printf("flows=%zu rows=%zu sets=%zu classify_mps=%.2f read_mps=%.2f "
 	       "read_classify_mps=%.2f board_s=%.4f hosts=%zu\n",
-	    n, s.c.n_rows, s.c.n_sets, (double)n / median(t_mem, runs) / 1e6,
-	    (double)n / median(t_read, runs) / 1e6,
-	    (double)n / median(t_full, runs) / 1e6, median(t_board, runs),
+	    n, s.c.n_rows, s.c.n_sets,
+	    (double)n / bench_median(t_mem, runs) / 1e6,
+	    (double)n / bench_median(t_read, runs) / 1e6,
+	    (double)n / bench_median(t_full, runs) / 1e6,
+	    bench_median(t_board, runs),
 	    s.ht ? hosttab_count(s.ht) : (size_t)0);
 	free(all);
 	return 0;
@@ -415,30 +380,32 @@ cmd_rrd(const char *dir, size_t n, int runs, const char *daemon)
 		uint64_t e = T0 + 600 + (uint64_t)run * 600;
 
 		/* Baseline: one librrd (or rrdc) call per RRD. */
-		t = now_s();
+		t = bench_wall();
 		baseline_updates(dir, n, e, daemon);
-		t_lib[run] = now_s() - t;
+		t_lib[run] = bench_wall() - t;
 		/* Ours at the same time: forked writer, or one BATCH. */
 		for (i = 0; i < n; i++)
 			o.t[i].last = e - 300;
-		t = now_s();
+		t = bench_wall();
 		if (rrdout_write(&o, rows, e - 300, e, &st) == -1 ||
 		    st.updated != n)
 			fprintf(stderr, "rrdout: %zu updated, %zu errors\n",
 			    st.updated, st.errors);
-		t_ours[run] = now_s() - t;
+		t_ours[run] = bench_wall() - t;
 		/* Next step: baseline untimed, ours after a "restart". */
 		baseline_updates(dir, n, e + 300, daemon);
 		for (i = 0; i < n; i++)
 			o.t[i].last = 0;
-		t = now_s();
+		t = bench_wall();
 		rrdout_write(&o, rows, e, e + 300, &st);
-		t_one[run] = now_s() - t;
+		t_one[run] = bench_wall() - t;
 	}
 	printf("rrds=%zu mode=%s baseline_per_s=%.0f ours_per_s=%.0f "
 	       "ours_after_restart_per_s=%.0f\n",
-	    n, daemon ? "rrdcached" : "direct", (double)n / median(t_lib, runs),
-	    (double)n / median(t_ours, runs), (double)n / median(t_one, runs));
+	    n, daemon ? "rrdcached" : "direct",
+	    (double)n / bench_median(t_lib, runs),
+	    (double)n / bench_median(t_ours, runs),
+	    (double)n / bench_median(t_one, runs));
 	if (daemon != NULL)
 		rrdc_disconnect();
 	rrdout_clear(&o);
