@@ -43,13 +43,7 @@ mkdir -p "$W"/{pcap,flows,rrd,state,scoreboard,run,www}
 free_port() {
 	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
-wait_for() { # wait_for SECONDS CMD...: poll until CMD succeeds
-	local deadline=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.2
-	done
-}
+. "$top/scripts/wait_for.sh"
 
 CPORT=$(free_port)
 sed -e "s|@W@|$W|g" -e "s|@CPORT@|$CPORT|g" etc/demo/flowtally.conf.in \

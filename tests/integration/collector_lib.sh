@@ -31,14 +31,8 @@ fail() {
 }
 
 # wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds.
-wait_for() {
-	local deadline=$((SECONDS + $1))
-	shift
-	while ! "$@" 2>/dev/null; do
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.05
-	done
-}
+# shellcheck source=../../scripts/wait_for.sh
+. "$S/scripts/wait_for.sh"
 
 # stat_field KEYWORD FIELD [MATCH]: a field of the first stats line that
 # starts with KEYWORD (and contains MATCH).

@@ -17,13 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-wait_for() { # wait_for SECONDS CMD...
-	local deadline=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.1
-	done
-}
+. "$S/scripts/wait_for.sh"
 
 END=1764000000 # fixed: the test is deterministic
 python3 "$S/tools/flowtally-trafgen" --out "$T" --hours 2 --end $END \

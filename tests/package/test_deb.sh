@@ -39,13 +39,7 @@ dpkg-query -W -f='${Conffiles}\n' flowtally | grep -q /etc/flowtally/flowtally.c
 unit_cmd() { # unit_cmd UNIT KEY: the command line of ExecStart or ExecStartPre
 	sed -n "s/^$2=//p" "/usr/lib/systemd/system/$1.service" | head -1
 }
-wait_for() {
-	local deadline=$((SECONDS + $1)); shift
-	until "$@"; do
-		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.2
-	done
-}
+. "$top/scripts/wait_for.sh"
 for u in flowtally-collector flowtally-scanner; do
 	pre=$(unit_cmd "$u" ExecStartPre)
 	eval "$pre" || fail "$u: ExecStartPre failed: $pre"
