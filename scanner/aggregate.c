@@ -13,12 +13,21 @@
 int
 agg_init(struct agg *a, const struct cls *c)
 {
+	size_t nslot = c->v->n_routers + 1;
+
 	memset(a, 0, sizeof(*a));
 	a->cls = c;
 	a->rows = calloc(c->n_rows + 1, AGG_NCOUNT * sizeof(uint64_t));
-	if (a->rows == NULL)
+	/* Cells on cache lines: a multiple of 64 bytes, 64-byte aligned. */
+	a->cells = aligned_alloc(64, (nslot * c->cells.n + 1) * AGG_CELL * 8);
+	a->site_cells = aligned_alloc(64, (c->site_cells.n + 1) * AGG_CELL * 8);
+	if (a->rows == NULL || a->cells == NULL || a->site_cells == NULL) {
+		agg_clear(a);
 		return -1;
+	}
 	a->last_router = CLS_NONE;
+	a->last_cells = a->cells;
+	agg_reset(a);
 	return 0;
 }
 
@@ -26,48 +35,22 @@ void
 agg_clear(struct agg *a)
 {
 	free(a->rows);
-	a->rows = NULL;
+	free(a->cells);
+	free(a->site_cells);
+	a->rows = a->cells = a->site_cells = NULL;
 }
 
 void
 agg_reset(struct agg *a)
 {
-	memset(a->rows, 0, a->cls->n_rows * AGG_NCOUNT * sizeof(uint64_t));
-	memset(&a->st, 0, sizeof(a->st));
-}
-
-static inline void
-agg_add(
-    uint64_t *rows, uint32_t row, int dir, uint64_t b, uint64_t p, uint64_t f)
-{
-	uint64_t *r = rows + (size_t)row * AGG_NCOUNT;
-
-	r[AGG_IN_BYTES + dir] += b;
-	r[AGG_IN_PKTS + dir] += p;
-	r[AGG_IN_FLOWS + dir] += f;
-}
-
-static uint32_t
-agg_router(struct agg *a, const struct ft_addr *exp)
-{
 	const struct cls *c = a->cls;
-	const struct vocab *v = c->v;
-	size_t i;
 
-	if (ft_addr_equal(exp, &a->last_exp))
-		return a->last_router;
-	a->last_exp = *exp;
-	a->last_router = CLS_NONE;
-	if (exp->family == FT_AF_INET) {
-		a->last_router = cls_router_v4(c, exp->v4);
-		return a->last_router;
-	}
-	for (i = 0; i < v->n_routers; i++)
-		if (ft_addr_equal(exp, &v->routers[i].addr)) {
-			a->last_router = (uint32_t)i;
-			break;
-		}
-	return a->last_router;
+	memset(a->rows, 0, c->n_rows * AGG_NCOUNT * sizeof(uint64_t));
+	memset(a->cells, 0,
+	    (c->v->n_routers + 1) * c->cells.n * AGG_CELL * sizeof(uint64_t));
+	memset(a->site_cells, 0, c->site_cells.n * AGG_CELL * sizeof(uint64_t));
+	memset(&a->st, 0, sizeof(a->st));
+	a->pending = false;
 }
 
 /* Values of one flow after sampling. */
@@ -75,58 +58,102 @@ struct agg_val {
 	uint64_t b, p, f;
 };
 
-/* One row in the site scope and, when delta is not 0, the router's. */
+/* Add x to the counters r (AGG_* order) in direction dir. */
 static inline void
-agg_one(struct agg *a, uint32_t row, uint32_t delta, int dir,
-    const struct agg_val *x)
+agg_bump(uint64_t *r, int dir, const struct agg_val *x)
 {
-	agg_add(a->rows, row, dir, x->b, x->p, x->f);
-	if (delta != 0)
-		agg_add(a->rows, row + delta, dir, x->b, x->p, x->f);
+	r[AGG_IN_BYTES + dir] += x->b;
+	r[AGG_IN_PKTS + dir] += x->p;
+	r[AGG_IN_FLOWS + dir] += x->f;
+}
+
+/* Add x to row k. */
+static inline void
+agg_add(uint64_t *rows, uint32_t k, int dir, const struct agg_val *x)
+{
+	agg_bump(rows + (size_t)k * AGG_NCOUNT, dir, x);
+}
+
+/* Add x to cell k of a slot (or of the network cells). */
+static inline void
+agg_cell(uint64_t *cells, uint32_t k, int dir, const struct agg_val *x)
+{
+	agg_bump(cells + (size_t)k * AGG_CELL, dir, x);
 }
 
 /*
- * Rows base + id for every id of set, in the site scope and, when delta is
- * not 0, in the router's scope delta rows further (scopes share a layout).
+ * Fold the cells of one slot into their rows, and delta rows further when
+ * scoped is set (a router's scope), then zero them.
  */
-static inline void
-agg_set(struct agg *a, uint32_t set, uint32_t base, uint32_t delta, int dir,
-    const struct agg_val *x)
+static void
+agg_fold(uint64_t *rows, uint64_t *cells, const struct cls_cells *cl,
+    bool scoped, uint32_t delta)
 {
-	uint32_t n, i;
-	const uint32_t *ids = cls_set(a->cls, set, &n);
+	size_t k, j, i;
 
-	for (i = 0; i < n; i++)
-		agg_one(a, base + ids[i], delta, dir, x);
+	for (k = 0; k < cl->n; k++) {
+		uint64_t *x = cells + k * AGG_CELL, any = 0;
+
+		for (i = 0; i < AGG_NCOUNT; i++)
+			any |= x[i];
+		if (any == 0)
+			continue;
+		for (j = cl->off[k]; j < cl->off[k + 1]; j++) {
+			uint64_t *r = rows + (size_t)cl->rows[j] * AGG_NCOUNT;
+
+			for (i = 0; i < AGG_NCOUNT; i++)
+				r[i] += x[i];
+			if (!scoped)
+				continue;
+			r += (size_t)delta * AGG_NCOUNT;
+			for (i = 0; i < AGG_NCOUNT; i++)
+				r[i] += x[i];
+		}
+		memset(x, 0, AGG_NCOUNT * sizeof(*x));
+	}
 }
 
-/* Multicast flow: total, multicast, ToS, AS. */
-static void
-agg_scope_mcast(struct agg *a, uint32_t delta, int dir, uint32_t tos_set,
-    uint32_t as_set, const struct agg_val *x)
+const uint64_t *
+agg_rows(struct agg *a)
 {
-	const struct cls_scope *s = &a->cls->global;
+	const struct cls *c = a->cls;
+	size_t r;
 
-	agg_one(a, s->total, delta, dir, x);
-	agg_one(a, s->multicast, delta, dir, x);
-	agg_set(a, tos_set, s->tos, delta, dir, x);
-	agg_set(a, as_set, s->as, delta, dir, x);
+	if (!a->pending)
+		return a->rows;
+	agg_fold(a->rows, a->cells, &c->cells, false, 0);
+	for (r = 0; r < c->v->n_routers; r++)
+		agg_fold(a->rows, a->cells + (r + 1) * c->cells.n * AGG_CELL,
+		    &c->cells, true, c->router[r].total - c->global.total);
+	agg_fold(a->rows, a->site_cells, &c->site_cells, false, 0);
+	a->pending = false;
+	return a->rows;
 }
 
-/* An in/out flow in the site scope and the router's. */
-static void
-agg_scope(struct agg *a, uint32_t delta, int dir, uint32_t proto_set,
-    uint32_t ssrc, uint32_t sdst, uint32_t tos_set, uint32_t as_set,
-    const struct agg_val *x)
+/* The exporter's router (or CLS_NONE); sets last_cells to its slot. */
+static uint32_t
+agg_router(struct agg *a, const struct ft_addr *exp)
 {
-	const struct cls_scope *s = &a->cls->global;
+	const struct cls *c = a->cls;
+	const struct vocab *v = c->v;
+	uint32_t r = CLS_NONE;
+	size_t i;
 
-	agg_one(a, s->total, delta, dir, x);
-	agg_set(a, proto_set, s->protocol, delta, dir, x);
-	agg_set(a, ssrc, s->svc_src, delta, dir, x);
-	agg_set(a, sdst, s->svc_dst, delta, dir, x);
-	agg_set(a, tos_set, s->tos, delta, dir, x);
-	agg_set(a, as_set, s->as, delta, dir, x);
+	if (ft_addr_equal(exp, &a->last_exp))
+		return a->last_router;
+	if (exp->family == FT_AF_INET)
+		r = cls_router_v4(c, exp->v4);
+	else
+		for (i = 0; i < v->n_routers; i++)
+			if (ft_addr_equal(exp, &v->routers[i].addr)) {
+				r = (uint32_t)i;
+				break;
+			}
+	a->last_exp = *exp;
+	a->last_router = r;
+	a->last_cells = a->cells +
+	    (r == CLS_NONE ? 0 : (size_t)(r + 1) * c->cells.n * AGG_CELL);
+	return r;
 }
 
 /*
@@ -140,20 +167,22 @@ agg_networks(struct agg *a, uint32_t nets, int dir, uint32_t ssrc,
 	const struct cls *c = a->cls;
 	size_t nsvc = c->v->n_services;
 	uint32_t nn, ns, nd, i, j, k;
-	const uint32_t *ni = cls_set(c, nets, &nn);
-	const uint32_t *si = cls_set(c, ssrc, &ns);
-	const uint32_t *di = cls_set(c, sdst, &nd);
+	const uint32_t *ni, *si, *di;
 
+	agg_cell(a->site_cells, c->net_cell[nets], dir, x);
+	if (!c->net_svc[nets])
+		return;
+	ni = cls_set(c, nets, &nn);
+	si = cls_set(c, ssrc, &ns);
+	di = cls_set(c, sdst, &nd);
 	for (i = 0; i < nn; i++) {
 		const uint32_t *ns_row = c->netsvc + (size_t)ni[i] * nsvc;
 
-		agg_add(a->rows, c->network + ni[i], dir, x->b, x->p, x->f);
 		if (c->v->networks[ni[i]].n_services == 0)
 			continue;
 		for (j = 0; j < ns; j++)
 			if (ns_row[si[j]] != CLS_NONE)
-				agg_add(a->rows, ns_row[si[j]], dir, x->b, x->p,
-				    x->f);
+				agg_add(a->rows, ns_row[si[j]], dir, x);
 		for (k = 0; k < nd; k++) {
 			if (ns_row[di[k]] == CLS_NONE)
 				continue;
@@ -162,38 +191,35 @@ agg_networks(struct agg *a, uint32_t nets, int dir, uint32_t ssrc,
 				;
 			if (j < ns && si[j] == di[k])
 				continue;
-			agg_add(a->rows, ns_row[di[k]], dir, x->b, x->p, x->f);
+			agg_add(a->rows, ns_row[di[k]], dir, x);
 		}
 	}
 }
 
-/* Interface and interface x AS group rows of the exporter's router. */
-static void
-agg_ifaces(struct agg *a, uint32_t router, const struct flow *f,
-    const struct agg_val *x)
+/*
+ * Interface and interface x AS group counters of the exporter's router:
+ * in through in_if from the source AS (segment sseg), out through out_if
+ * to the destination AS (dseg).
+ */
+static inline void
+agg_ifaces(struct agg *a, uint32_t router, const struct flow *f, size_t sseg,
+    size_t dseg, const struct agg_val *x)
 {
 	const struct cls *c = a->cls;
-	size_t nas = c->v->n_as_groups;
-	uint32_t ifc, n, i, dir;
+	const struct cls_ifx *e;
+	uint32_t k;
 
-	for (dir = AGG_IN; dir <= AGG_OUT; dir++) {
-		uint32_t ifindex = dir == AGG_IN ? f->in_if : f->out_if;
-		uint32_t asn = dir == AGG_IN ? f->src_as : f->dst_as;
-		const uint32_t *ids;
-
-		if ((ifc = cls_iface(c, router, ifindex)) == CLS_NONE)
-			continue;
-		agg_add(a->rows, c->iface + ifc, (int)dir, x->b, x->p, x->f);
-		if (c->v->interfaces[ifc].n_as_groups == 0)
-			continue;
-		ids = cls_set(c, cls_as(c, asn), &n);
-		for (i = 0; i < n; i++) {
-			uint32_t row = c->ifas[(size_t)ifc * nas + ids[i]];
-
-			if (row != CLS_NONE)
-				agg_add(
-				    a->rows, row, (int)dir, x->b, x->p, x->f);
-		}
+	if ((e = cls_iface(c, router, f->in_if)) != NULL) {
+		agg_add(a->rows, c->iface + e->iface, AGG_IN, x);
+		if (e->ifas != CLS_NONE &&
+		    (k = c->ifas_cell[e->ifas + c->as_loc[sseg]]) != CLS_NONE)
+			agg_cell(a->site_cells, k, AGG_IN, x);
+	}
+	if ((e = cls_iface(c, router, f->out_if)) != NULL) {
+		agg_add(a->rows, c->iface + e->iface, AGG_OUT, x);
+		if (e->ifas != CLS_NONE &&
+		    (k = c->ifas_cell[e->ifas + c->as_loc[dseg]]) != CLS_NONE)
+			agg_cell(a->site_cells, k, AGG_OUT, x);
 	}
 }
 
@@ -211,17 +237,17 @@ agg_classify(struct agg *a, const struct flow *f)
 {
 	const struct cls *c = a->cls;
 	struct agg_val x;
-	uint32_t router, rate, sv, dv, pset, tset, aset, ssrc = 0, sdst = 0;
-	uint32_t delta = 0; /* router scope row - site scope row */
+	uint32_t router, rate, sv, dv, ssrc = 0, sdst = 0;
+	uint64_t *cs; /* the cells of the flow's scope slot */
 	const uint16_t *pm;
+	size_t sseg, dseg, aseg;
 	int dir;
 
 	a->st.flows++;
 	router = agg_router(a, &f->exporter);
+	cs = a->last_cells;
 	if (router == CLS_NONE)
 		a->st.no_router++;
-	else
-		delta = c->router[router].total - c->global.total;
 	/*
 	 * Counters are stored already multiplied by the record's rate. A
 	 * router override replaces that rate.
@@ -240,39 +266,47 @@ agg_classify(struct agg *a, const struct flow *f)
 		x.p = f->packets;
 		x.f = f->sampling > 1 ? f->sampling : 1;
 	}
+	sseg = cls_as_seg(c, f->src_as);
+	dseg = cls_as_seg(c, f->dst_as);
 	if (router != CLS_NONE)
-		agg_ifaces(a, router, f, &x);
+		agg_ifaces(a, router, f, sseg, dseg, &x);
 
 	sv = cls_addr(c, &f->src);
-	tset = c->tos_set[f->tos];
 	if (cls_is_multicast(&f->dst)) {
 		dir = (sv & 1) ? AGG_OUT : AGG_IN;
-		aset = cls_as(c, dir == AGG_OUT ? f->dst_as : f->src_as);
-		agg_scope_mcast(a, delta, dir, tset, aset, &x);
+		aseg = dir == AGG_OUT ? dseg : sseg;
+		agg_cell(cs, CLS_CELL_TOTAL, dir, &x);
+		agg_cell(cs, CLS_CELL_MCAST, dir, &x);
+		agg_cell(cs, c->tos_cell[f->tos], dir, &x);
+		agg_cell(cs, c->as_cell[aseg], dir, &x);
 		a->st.hits++;
 		a->st.multicast++;
 		return;
 	}
 	dv = cls_addr(c, &f->dst);
 	if ((sv & 1) && (dv & 1)) {
-		agg_one(a, c->global.internal, delta, AGG_IN, &x);
+		agg_cell(cs, CLS_CELL_INTERNAL, AGG_IN, &x);
 		a->st.internal++;
 		return;
 	}
 	if (!(sv & 1) && !(dv & 1)) {
-		agg_one(a, c->global.transit, delta, AGG_IN, &x);
+		agg_cell(cs, CLS_CELL_TRANSIT, AGG_IN, &x);
 		a->st.transit++;
 		return;
 	}
 	a->st.hits++;
 	dir = (dv & 1) ? AGG_IN : AGG_OUT;
-	aset = cls_as(c, dir == AGG_OUT ? f->dst_as : f->src_as);
-	pset = c->proto_set[f->proto];
+	aseg = dir == AGG_OUT ? dseg : sseg;
 	if ((pm = c->port_map[f->proto]) != NULL) {
 		ssrc = pm[f->sport];
 		sdst = pm[f->dport];
 	}
-	agg_scope(a, delta, dir, pset, ssrc, sdst, tset, aset, &x);
+	agg_cell(cs, CLS_CELL_TOTAL, dir, &x);
+	agg_cell(cs, c->proto_cell[f->proto], dir, &x);
+	agg_cell(cs, c->svc_cell[ssrc], dir, &x);
+	agg_cell(cs, c->svc_cell[sdst] + c->n_svc_cells, dir, &x);
+	agg_cell(cs, c->tos_cell[f->tos], dir, &x);
+	agg_cell(cs, c->as_cell[aseg], dir, &x);
 	agg_networks(a, (dir == AGG_IN ? dv : sv) >> 1, dir, ssrc, sdst, &x);
 	if (a->host_fn != NULL) {
 		struct host_op *op = &a->hops[a->nhops++];
@@ -292,6 +326,7 @@ agg_flows(struct agg *a, const struct flow *f, size_t n)
 {
 	size_t i;
 
+	a->pending = true;
 	for (i = 0; i < n; i++)
 		agg_classify(a, &f[i]);
 	agg_host_flush(a);

@@ -7,6 +7,7 @@
 #ifndef FT_SCANNER_AGGREGATE_H
 #define FT_SCANNER_AGGREGATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,8 @@
 #define AGG_OUT_PKTS  3
 #define AGG_IN_FLOWS  4
 #define AGG_OUT_FLOWS 5
+/* A pending cell: the AGG_NCOUNT counters padded to one cache line. */
+#define AGG_CELL 8
 
 /*
  * Called with the inside host of in/out flows (the scoreboard), in flow
@@ -47,13 +50,23 @@ struct agg_stats {
 
 struct agg {
 	const struct cls *cls; /* borrowed */
-	uint64_t *rows;        /* cls->n_rows * AGG_NCOUNT */
+	uint64_t *rows; /* cls->n_rows * AGG_NCOUNT, current after agg_rows() */
+	/*
+	 * Pending cells (classify.h): (1 + n_routers) slots of
+	 * cls->cells.n, then cls->site_cells.n site cells; AGG_NCOUNT
+	 * counters each, AGG_CELL apart. pending: some cell is not folded into
+	 * rows yet.
+	 */
+	uint64_t *cells;
+	uint64_t *site_cells;
+	bool pending;
 	struct agg_stats st;
 	agg_host_fn *host_fn;
 	void *host_ctx;
-	/* Last exporter seen and its router (or CLS_NONE). */
+	/* Last exporter seen, its router (or CLS_NONE) and slot. */
 	struct ft_addr last_exp;
 	uint32_t last_router;
+	uint64_t *last_cells; /* its slot's cells */
 	struct host_op hops[AGG_HOPS];
 	size_t nhops;
 };
@@ -71,10 +84,18 @@ void agg_flow(struct agg *a, const struct flow *f);
  */
 void agg_flows(struct agg *a, const struct flow *f, size_t n);
 
+/*
+ * The counter rows (cls->n_rows * AGG_NCOUNT), every flow given so far
+ * included: folds the pending cells first. Valid until the next agg_flows()
+ * or agg_reset().
+ */
+const uint64_t *agg_rows(struct agg *a);
+
+/* Counters of one row, as agg_rows(). */
 static inline const uint64_t *
-agg_row(const struct agg *a, uint32_t row)
+agg_row(struct agg *a, uint32_t row)
 {
-	return a->rows + (size_t)row * AGG_NCOUNT;
+	return agg_rows(a) + (size_t)row * AGG_NCOUNT;
 }
 
 #endif

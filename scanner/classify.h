@@ -40,10 +40,30 @@ struct cls_scope {
 	uint32_t as;  /* + AS group index */
 };
 
-/* One interface of a router, for the per-router sorted lookup. */
+/* One slot of the interface hash: (router << 32 | ifindex) -> interface. */
 struct cls_ifx {
-	uint32_t ifindex;
-	uint32_t iface;
+	uint64_t key;
+	uint32_t iface; /* CLS_NONE: empty slot */
+	uint32_t ifas;  /* its row of ifas_cell, or CLS_NONE (no AS groups) */
+};
+
+/*
+ * Cells: the per-flow path adds a flow to one cell per kind (total,
+ * protocol set, source and destination service set, ToS set, AS set) of
+ * its scope slot (0: no router, 1 + r: router r), and the cells are folded
+ * into their member rows once per file, in the site scope and the router's
+ * (struct agg). A cell lists its site-scope rows.
+ */
+#define CLS_CELL_TOTAL    0
+#define CLS_CELL_INTERNAL 1
+#define CLS_CELL_TRANSIT  2
+#define CLS_CELL_MCAST    3
+
+struct cls_cells {
+	uint32_t *off; /* rows of cell k: rows[off[k] .. off[k + 1]) */
+	uint32_t *rows;
+	size_t n;             /* cells */
+	size_t cap, cap_rows; /* build-time capacities */
 };
 
 struct cls {
@@ -86,9 +106,32 @@ struct cls {
 	uint32_t *rt4_val;
 	uint32_t rt4_mask;
 
-	/* Interfaces of router r: ifx[ifx_off[r] .. ifx_off[r+1]) sorted. */
+	/* Interfaces: open addressing on (router, ifindex). */
 	struct cls_ifx *ifx;
-	uint32_t *ifx_off;
+	uint32_t ifx_mask;
+
+	/*
+	 * Scope cells (every slot has the same n of them) and site cells
+	 * (site scope only: networks, interface x AS group). By set id:
+	 * svc_cell (source-port cell; the destination-port cell is
+	 * n_svc_cells further), net_cell, and net_svc (whether a network of
+	 * the set breaks down by service). Parallel to as_val: as_cell, and
+	 * as_loc (a dense number of the AS set, < n_as_loc).
+	 * ifas_cell[ifx->ifas + as_loc]: the site cell of that interface and
+	 * AS set, CLS_NONE when the interface counts none of its groups.
+	 */
+	struct cls_cells cells;
+	struct cls_cells site_cells;
+	uint32_t proto_cell[256];
+	uint32_t tos_cell[256];
+	uint32_t *svc_cell;
+	uint32_t n_svc_cells;
+	uint32_t *as_cell;
+	uint32_t *as_loc;
+	uint32_t n_as_loc;
+	uint32_t *ifas_cell;
+	uint32_t *net_cell;
+	uint8_t *net_svc;
 
 	/* Counter layout. */
 	struct cls_scope global;
@@ -111,19 +154,25 @@ void cls_clear(struct cls *c);
 /* The segment value of IPv6 address a (cls_addr()'s slow half). */
 uint32_t cls_addr6(const struct cls *c, const struct ft_addr *a);
 
-/* Index of the last start <= x in st[lo..hi) (st[lo] <= x holds). */
+/*
+ * Index of the last start <= x in st[lo..hi) (st[lo] <= x holds). Without
+ * a data-dependent branch (a conditional move per step): the keys of
+ * consecutive flows are unrelated, so a branch would mispredict half the
+ * time.
+ */
 static inline size_t
 cls_search32(const uint32_t *st, size_t lo, size_t hi, uint32_t x)
 {
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
+	const uint32_t *b = st + lo;
+	size_t n = hi - lo;
 
-		if (st[mid] <= x)
-			lo = mid;
-		else
-			hi = mid;
+	while (n > 1) {
+		size_t half = n / 2;
+
+		b = b[half] <= x ? b + half : b;
+		n -= half;
 	}
-	return lo;
+	return (size_t)(b - st);
 }
 
 /*
@@ -158,13 +207,20 @@ cls_addr(const struct cls *c, const struct ft_addr *a)
 	return 0;
 }
 
+/* The AS segment of asn: its group set is as_val[], its cell as_cell[]. */
+static inline size_t
+cls_as_seg(const struct cls *c, uint32_t asn)
+{
+	if (c->as_n <= 1)
+		return 0;
+	return cls_search32(c->as_start, 0, c->as_n, asn);
+}
+
 /* The AS group set of asn. */
 static inline uint32_t
 cls_as(const struct cls *c, uint32_t asn)
 {
-	if (c->as_n <= 1)
-		return c->as_val[0];
-	return c->as_val[cls_search32(c->as_start, 0, c->as_n, asn)];
+	return c->as_val[cls_as_seg(c, asn)];
 }
 
 /* Whether a is multicast (224.0.0.0/4 or ff00::/8). */
@@ -178,23 +234,25 @@ cls_is_multicast(const struct ft_addr *a)
 	return false;
 }
 
-/* The interface index of (router, ifindex), or CLS_NONE. */
 static inline uint32_t
+cls_ifx_hash(uint64_t key, uint32_t mask)
+{
+	return (uint32_t)((key * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
+}
+
+/* The interface (router, ifindex), or NULL. */
+static inline const struct cls_ifx *
 cls_iface(const struct cls *c, uint32_t router, uint32_t ifindex)
 {
-	size_t lo = c->ifx_off[router], hi = c->ifx_off[router + 1];
+	uint64_t key = (uint64_t)router << 32 | ifindex;
+	uint32_t h = cls_ifx_hash(key, c->ifx_mask);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (c->ifx[mid].ifindex == ifindex)
-			return c->ifx[mid].iface;
-		if (c->ifx[mid].ifindex < ifindex)
-			lo = mid + 1;
-		else
-			hi = mid;
+	while (c->ifx[h].iface != CLS_NONE) {
+		if (c->ifx[h].key == key)
+			return &c->ifx[h];
+		h = (h + 1) & c->ifx_mask;
 	}
-	return CLS_NONE;
+	return NULL;
 }
 
 /* The router with IPv4 address v4, or CLS_NONE. */

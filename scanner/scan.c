@@ -150,8 +150,8 @@ scan_file(struct scan *s, const char *path, struct scan_result *res,
 			  " s, the RRD step is %" PRIu32 " s",
 		    path, res->end - res->start, s->interval);
 
-	if (rrdout_write(&s->o, s->a.rows, res->start, res->end, &res->rrd) ==
-	    -1) {
+	if (rrdout_write(&s->o, agg_rows(&s->a), res->start, res->end,
+		&res->rrd) == -1) {
 		res->problems++;
 		res->rrd.errors = s->o.n;
 	}
