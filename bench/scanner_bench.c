@@ -136,7 +136,7 @@ gen_flow(struct flow *fl, uint64_t i, uint32_t hosts)
 }
 
 static int
-cmd_gen(const char *dir, uint64_t n, uint32_t hosts)
+cmd_gen(const char *dir, uint64_t n, uint32_t hosts, const char *codec)
 {
 	struct flowfile_opts o = { FLOWFILE_CODEC_NONE, 0, 0, "bench" };
 	struct flowfile_writer *w;
@@ -146,6 +146,14 @@ cmd_gen(const char *dir, uint64_t n, uint32_t hosts)
 	uint64_t i = 0;
 	size_t k, j;
 
+	/* zstd at level 1 is what the collector writes by default. */
+	if (strcmp(codec, "zstd") == 0) {
+		o.codec = FLOWFILE_CODEC_ZSTD;
+		o.zstd_level = 1;
+	} else if (strcmp(codec, "none") != 0) {
+		fprintf(stderr, "gen: codec must be zstd or none\n");
+		return -1;
+	}
 	if (flowfile_writer_open(dir, T0, T0 + 300, &o, &w) == -1)
 		return -1;
 	while (i < n) {
@@ -479,7 +487,8 @@ main(int argc, char *argv[])
 {
 	if (argc >= 4 && strcmp(argv[1], "gen") == 0)
 		return cmd_gen(argv[2], strtoull(argv[3], NULL, 10),
-			   argc > 4 ? (uint32_t)strtoul(argv[4], NULL, 10) : 0)
+			   argc > 4 ? (uint32_t)strtoul(argv[4], NULL, 10) : 0,
+			   argc > 5 ? argv[5] : "none")
 		    ? 1
 		    : 0;
 	if (argc >= 4 && strcmp(argv[1], "conf") == 0)
@@ -502,6 +511,6 @@ main(int argc, char *argv[])
 		    ? 1
 		    : 0;
 	fprintf(stderr,
-	    "usage: scanner_bench gen DIR N [HOSTS] | conf OUT OBJECTS [BOARDDIR [TOP [MAX_HOSTS]]] | classify CONF FILE RUNS | rrd DIR N RUNS [DAEMON] | send FILE ADDR PORT [PPS]\n");
+	    "usage: scanner_bench gen DIR N [HOSTS [zstd|none]] | conf OUT OBJECTS [BOARDDIR [TOP [MAX_HOSTS]]] | classify CONF FILE RUNS | rrd DIR N RUNS [DAEMON] | send FILE ADDR PORT [PPS]\n");
 	return 1;
 }

@@ -14,6 +14,10 @@
 
 #include "lib/flowfile.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define FF_HDR_LEN     256
 #define FF_F_CLOSED    0x1u
 #define FF_BLK_HDR_LEN 32
@@ -313,13 +317,69 @@ ff_to_planes(uint8_t *dst, const uint8_t *rows, size_t n, size_t rl)
 	}
 }
 
-/* The inverse of ff_to_planes(). */
+#ifdef __SSE2__
+/*
+ * Sixteen records by eight bytes at once (SSE2, part of every x86-64):
+ * eight 16-byte plane runs from src + j * n interleaved by bytes, 16-bit
+ * and 32-bit pairs into eight-byte record slices, stored at rows + i * rl.
+ * About a quarter of the instructions of two ff_tile8() calls.
+ */
+static inline void
+ff_tile16_from(uint8_t *rows, size_t rl, const uint8_t *src, size_t n)
+{
+	__m128i p[8], a[8], b[8], c;
+	int j;
+
+	for (j = 0; j < 8; j++)
+		p[j] = _mm_loadu_si128((const __m128i *)(src + j * n));
+	/* a[2j]: records 0-7, planes 2j and 2j+1; a[2j+1]: records 8-15. */
+	for (j = 0; j < 4; j++) {
+		a[2 * j] = _mm_unpacklo_epi8(p[2 * j], p[2 * j + 1]);
+		a[2 * j + 1] = _mm_unpackhi_epi8(p[2 * j], p[2 * j + 1]);
+	}
+	/* b[0..3]: records 0-3 .. 12-15, planes 0-3; b[4..7]: planes 4-7. */
+	for (j = 0; j < 2; j++) {
+		b[4 * j] = _mm_unpacklo_epi16(a[4 * j], a[4 * j + 2]);
+		b[4 * j + 1] = _mm_unpackhi_epi16(a[4 * j], a[4 * j + 2]);
+		b[4 * j + 2] = _mm_unpacklo_epi16(a[4 * j + 1], a[4 * j + 3]);
+		b[4 * j + 3] = _mm_unpackhi_epi16(a[4 * j + 1], a[4 * j + 3]);
+	}
+	/* Records 4j..4j+3, all eight planes: two records per register. */
+	for (j = 0; j < 4; j++) {
+		uint8_t *r = rows + (size_t)(4 * j) * rl;
+
+		c = _mm_unpacklo_epi32(b[j], b[j + 4]);
+		_mm_storel_epi64((__m128i *)r, c);
+		_mm_storel_epi64((__m128i *)(r + rl), _mm_unpackhi_epi64(c, c));
+		c = _mm_unpackhi_epi32(b[j], b[j + 4]);
+		_mm_storel_epi64((__m128i *)(r + 2 * rl), c);
+		_mm_storel_epi64(
+		    (__m128i *)(r + 3 * rl), _mm_unpackhi_epi64(c, c));
+	}
+}
+#endif
+
+/*
+ * The inverse of ff_to_planes(): 64 records at a time, with SSE2 sixteen
+ * records per tile, else (and for the rest) eight, then byte by byte.
+ */
 static inline void
 ff_from_planes(uint8_t *rows, const uint8_t *src, size_t n, size_t rl)
 {
-	size_t c0, c1, i, k;
+	size_t c0 = 0, c1, i, k;
 
-	for (c0 = 0; c0 + 8 <= n; c0 = c1) {
+#ifdef __SSE2__
+	size_t n16 = n & ~(size_t)15;
+
+	for (; c0 < n16; c0 = c1) {
+		c1 = c0 + 64 <= n16 ? c0 + 64 : n16;
+		for (k = 0; k < rl; k += 8)
+			for (i = c0; i < c1; i += 16)
+				ff_tile16_from(
+				    rows + i * rl + k, rl, src + k * n + i, n);
+	}
+#endif
+	for (; c0 + 8 <= n; c0 = c1) {
 		c1 = c0 + 64 <= n ? c0 + 64 : n & ~(size_t)7;
 		for (k = 0; k < rl; k += 8)
 			for (i = c0; i < c1; i += 8)

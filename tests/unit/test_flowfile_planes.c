@@ -1,0 +1,73 @@
+/*
+ * The flow-file byte-plane transposition (lib/flowfile_fmt.h) against the
+ * definition, byte k of record i at k * n + i: both directions, record
+ * lengths of IPv4 and IPv6 blocks, counts around every tile and chunk
+ * boundary (8, 16, 64 records) up to a whole block.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "lib/flowfile_fmt.h"
+
+static void
+check(size_t n, size_t rl)
+{
+	uint8_t *rows = malloc(n * rl + 1), *planes = malloc(n * rl + 1),
+		*back = malloc(n * rl + 1);
+	uint32_t x = (uint32_t)(n * 2654435761u + rl);
+	size_t i, k;
+
+	assert_non_null(rows);
+	assert_non_null(planes);
+	assert_non_null(back);
+	for (i = 0; i < n * rl; i++) {
+		x = x * 1103515245u + 12345u;
+		rows[i] = (uint8_t)(x >> 16);
+	}
+	ff_to_planes(planes, rows, n, rl);
+	for (i = 0; i < n; i++)
+		for (k = 0; k < rl; k++)
+			if (planes[k * n + i] != rows[i * rl + k])
+				fail_msg("to_planes n=%zu rl=%zu record %zu "
+					 "byte %zu",
+				    n, rl, i, k);
+	memset(back, 0xa5, n * rl);
+	ff_from_planes(back, planes, n, rl);
+	for (i = 0; i < n * rl; i++)
+		if (back[i] != rows[i])
+			fail_msg("from_planes n=%zu rl=%zu record %zu byte %zu",
+			    n, rl, i / rl, i % rl);
+	free(rows);
+	free(planes);
+	free(back);
+}
+
+static void
+test_flowfile_planes(void **state)
+{
+	static const size_t ns[] = { 0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 48, 63,
+		64, 65, 79, 80, 127, 128, 200, 4095, FLOWFILE_BLOCK_RECORDS };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
+		check(ns[i], FF_REC_V4);
+		check(ns[i], FF_REC_V6);
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flowfile_planes),
+	};
+	return cmocka_run_group_tests_name(
+	    "flowfile_planes", tests, NULL, NULL);
+}
