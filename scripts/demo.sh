@@ -40,9 +40,7 @@ fi
 rm -rf "$W"
 mkdir -p "$W"/{pcap,flows,rrd,state,scoreboard,run,www}
 
-free_port() {
-	python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. "$top/scripts/free_port.sh"
 . "$top/scripts/wait_for.sh"
 
 CPORT=$(free_port)

@@ -26,31 +26,14 @@ fail() {
 	exit 1
 }
 
-# wait_for DESCRIPTION SECONDS COMMAND...: poll until COMMAND succeeds.
-wait_for() {
-	local what=$1 secs=$2 i
-	shift 2
-	for ((i = 0; i < secs * 20; i++)); do
-		if "$@" 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	fail "timed out waiting for $what"
-}
+. "$FT_SRCDIR/scripts/wait_for.sh"
+. "$FT_SRCDIR/scripts/free_port.sh"
 
-# A UDP port on 127.0.0.1 nothing listens on now.
-free_port() {
-	local p i
-	for ((i = 0; i < 100; i++)); do
-		p=$((20000 + RANDOM % 40000))
-		if ! awk -v h=":$(printf '%04X' $p)" '$2 ~ h"$" {f = 1} END {exit !f}' \
-		    /proc/net/udp /proc/net/udp6; then
-			echo "$p"
-			return 0
-		fi
-	done
-	fail "no free UDP port"
+# await DESCRIPTION SECONDS COMMAND...: wait_for, failing the test on timeout.
+await() {
+	local what=$1
+	shift
+	wait_for "$@" || fail "timed out waiting for $what"
 }
 
 # udp_queue_empty PORT: nothing waiting in the receive queue of PORT.
@@ -79,7 +62,7 @@ start_sink() {
 	    2>"$d/sink.log" &
 	PIDS+=($!)
 	SINK_PID=$!
-	wait_for "sink port" 10 test -s "$d/port"
+	await "sink port" 10 test -s "$d/port"
 	SINK_PORT=$(cat "$d/port")
 }
 
@@ -92,18 +75,18 @@ start_nfcapd() {
 	    >"$d/nfcapd.log" 2>&1 &
 	PIDS+=($!)
 	NFC_PID=$!
-	wait_for "nfcapd startup" 10 grep -q Startup "$d/nfcapd.log"
+	await "nfcapd startup" 10 grep -q Startup "$d/nfcapd.log"
 }
 
 # stop_after DATAGRAMS DIR: wait until the sink saw them and nfcapd's queue
 # drained, then stop both.
 stop_after() {
 	local n=$1 d=$2
-	wait_for "sink to receive $n datagrams" 20 file_has "$d/count" "$n"
+	await "sink to receive $n datagrams" 20 file_has "$d/count" "$n"
 	kill "$SINK_PID"
 	wait "$SINK_PID" || true
 	if [ -n "${NFC_PID:-}" ]; then
-		wait_for "nfcapd queue to drain" 20 udp_queue_empty "$NFC_PORT"
+		await "nfcapd queue to drain" 20 udp_queue_empty "$NFC_PORT"
 		kill "$NFC_PID"
 		wait "$NFC_PID" || true
 	fi

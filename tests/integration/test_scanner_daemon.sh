@@ -14,11 +14,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_for() { # wait_for PATTERN FILE
-	for _ in $(seq 400); do
-		grep -q -- "$1" "$2" 2>/dev/null && return 0
-		sleep 0.05
-	done
+. "$FT_SRCDIR/scripts/wait_for.sh"
+# await_log PATTERN FILE: wait for PATTERN in FILE, failing the test after 20 s.
+await_log() {
+	wait_for 20 grep -q -- "$1" "$2" && return 0
 	echo "timed out waiting for '$1' in $2"; cat "$2"; exit 1
 }
 
@@ -47,7 +46,7 @@ conf ""
 flowfile 1700000100
 "$B/scanner/flowtally-scanner" -d -f "$T/ft.conf" 2>"$T/log" &
 SPID=$!
-wait_for "ft-20231114-221500Z: 2 flows" "$T/log"
+await_log "ft-20231114-221500Z: 2 flows" "$T/log"
 [ "$(cat "$T/scanner.pid")" = "$SPID" ]
 
 # A second scanner on the same state directory is refused.
@@ -58,20 +57,20 @@ fi
 # SIGUSR1: scan now.
 flowfile 1700000400
 kill -USR1 "$SPID"
-wait_for "ft-20231114-222000Z: 2 flows" "$T/log"
+await_log "ft-20231114-222000Z: 2 flows" "$T/log"
 
 # SIGHUP with a broken config: refused, the old one stays.
 echo 'service "bad label" { ports = { "1/tcp" } }' >>"$T/ft.conf"
 kill -HUP "$SPID"
-wait_for "keeping the old configuration" "$T/log"
+await_log "keeping the old configuration" "$T/log"
 
 # SIGHUP with a new service: its RRD appears, the others keep history.
 conf 'service "ssh" { ports = { "22/tcp" } }'
 kill -HUP "$SPID"
-wait_for "reloaded" "$T/log"
+await_log "reloaded" "$T/log"
 flowfile 1700000700
 kill -USR1 "$SPID"
-wait_for "ft-20231114-222500Z: 2 flows" "$T/log"
+await_log "ft-20231114-222500Z: 2 flows" "$T/log"
 [ -f "$T/rrd/service_ssh_src.rrd" ]
 rrdtool fetch "$T/rrd/total.rrd" AVERAGE -r 300 -s 1700000100 -e 1700001000 >"$T/fetch"
 # in_bytes 3000 per file in all three intervals.

@@ -22,7 +22,7 @@ start_target() {
 	mkdir -p "$1"
 	"$SINK" -P "$1/port" 2>/dev/null &
 	PIDS+=($!)
-	wait_for "target port" 10 test -s "$1/port"
+	await "target port" 10 test -s "$1/port"
 	TP=$(cat "$1/port")
 }
 
@@ -45,9 +45,9 @@ run_live() { # DIR TARGETPORT EXTRA-ARGS...
 	    2>"$d/sensor.log" &
 	SENSOR_PID=$!
 	PIDS+=($SENSOR_PID)
-	wait_for "sensor pidfile" 20 test -s "$d/pid"
-	wait_for "control socket" 20 test -S "$d/ctl"
-	wait_for "sensor log" 20 grep -q started "$d/sensor.log"
+	await "sensor pidfile" 20 test -s "$d/pid"
+	await "control socket" 20 test -S "$d/ctl"
+	await "sensor log" 20 grep -q started "$d/sensor.log"
 }
 
 ctl() { # DIR CMD
@@ -64,7 +64,7 @@ start_target "$TMP/target1"
 run_live "$d" "$TP"
 [ "$(cat "$d/pid")" = "$SENSOR_PID" ] || fail "pidfile holds $(cat "$d/pid")"
 send_udp "$TP" 5
-wait_for "5 packets counted" 20 active_is "$d" 1
+await "5 packets counted" 20 active_is "$d" 1
 ctl "$d" stats >"$d/stats1"
 [ "$(stat_of "$d/stats1" packets)" = 5 ] || fail "stats: $(cat "$d/stats1")"
 [ "$(stat_of "$d/stats1" bytes)" = $((5 * 128)) ] ||
@@ -76,14 +76,14 @@ grep -q "127.0.0.1 .* 127.0.0.1 $TP proto 17 .*packets 5 bytes 640" \
 ctl "$d" bogus >"$d/bogus"
 grep -q 'unknown command' "$d/bogus" || fail "bogus command: $(cat "$d/bogus")"
 ctl "$d" expire-all | grep -q 'expired 1' || fail "expire-all"
-wait_for "the expired flow at the sink" 20 file_has "$d/count" 1
+await "the expired flow at the sink" 20 file_has "$d/count" 1
 send_udp "$TP" 3
-wait_for "3 more packets" 20 active_is "$d" 1
+await "3 more packets" 20 active_is "$d" 1
 kill -TERM "$SENSOR_PID"
 wait "$SENSOR_PID" || fail "sensor exited $? on SIGTERM"
 [ ! -e "$d/pid" ] || fail "pidfile left behind"
 [ ! -e "$d/ctl" ] || fail "control socket left behind"
-wait_for "the last flow at the sink" 20 \
+await "the last flow at the sink" 20 \
     awk '{p += $6} END {exit p != 8}' "$d/flows"
 kill "$SINK_PID"
 
@@ -92,10 +92,10 @@ d=$TMP/sampled
 start_target "$TMP/target2"
 run_live "$d" "$TP" -s 2
 send_udp "$TP" 10
-wait_for "sampled packets" 20 active_is "$d" 1
+await "sampled packets" 20 active_is "$d" 1
 ctl "$d" shutdown | grep -q 'shutting down' || fail "shutdown"
 wait "$SENSOR_PID" || fail "sensor exited $? on shutdown"
-wait_for "the sampled flow" 20 awk '{p += $6} END {exit p != 5}' "$d/flows"
+await "the sampled flow" 20 awk '{p += $6} END {exit p != 5}' "$d/flows"
 awk '$6 > 0 && $11 != 2 {exit 1}' "$d/flows" ||
     fail "sampling not announced: $(cat "$d/flows")"
 kill "$SINK_PID"
@@ -113,7 +113,7 @@ if id nobody >/dev/null 2>&1; then
 	    -n "127.0.0.1:$SINK_PORT" -v 10 2>"$d/sensor.log" ||
 	    fail "as nobody: $(cat "$d/sensor.log")"
 	n=$(stat_of "$d/sensor.log" datagrams)
-	wait_for "flows from the nobody run" 20 file_has "$d/count" "$n"
+	await "flows from the nobody run" 20 file_has "$d/count" "$n"
 	[ "$(awk '{p += $6} END {print p}' "$d/flows")" = 12 ] ||
 	    fail "as nobody: $(cat "$d/flows")"
 	kill "$SINK_PID"
