@@ -20,30 +20,11 @@
 #include <cmocka.h>
 
 #include "lib/afile.h"
+#include "tdir_testutil.h"
 
 struct tdir {
 	char dir[64];
 };
-
-static int
-rm_rf(const char *path)
-{
-	char sub[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(path)) == NULL)
-		return unlink(path);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
-		rm_rf(sub);
-	}
-	closedir(d);
-	return rmdir(path);
-}
 
 static int
 setup(void **state)
@@ -52,8 +33,7 @@ setup(void **state)
 
 	if (t == NULL)
 		return -1;
-	snprintf(t->dir, sizeof(t->dir), "/tmp/ft_afile.XXXXXX");
-	if (mkdtemp(t->dir) == NULL) {
+	if (tdir_make(t->dir, sizeof(t->dir), "afile") == -1) {
 		free(t);
 		return -1;
 	}
@@ -65,10 +45,10 @@ static int
 teardown(void **state)
 {
 	struct tdir *t = *state;
+	int rv = tdir_remove(t->dir);
 
-	rm_rf(t->dir);
 	free(t);
-	return 0;
+	return rv;
 }
 
 /* Number of entries in dir besides . and .. */

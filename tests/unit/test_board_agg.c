@@ -15,8 +15,11 @@
 
 #include <cmocka.h>
 
+#include <glob.h>
+
 #include "lib/log.h"
 #include "scanner/board_int.h"
+#include "tdir_testutil.h"
 
 static struct host_entry
 row(uint32_t a, uint64_t bytes_in)
@@ -216,14 +219,15 @@ test_board_agg_parse_errors(void **state)
 static void
 test_board_agg_corrupt_file(void **state)
 {
-	char dir[] = "/tmp/ft-agg-XXXXXX", path[128], cmd[160];
+	char dir[64], path[128];
+	glob_t g;
 	struct board_agg a;
 	struct host_entry r = row(A, 5);
 	struct errbuf eb;
 	FILE *fp;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(tdir_make(dir, sizeof(dir), "agg"), 0);
 	snprintf(path, sizeof(path), "%s/agg.state", dir);
 	/* Absent: fresh. */
 	assert_int_equal(board_agg_load(path, &a, &eb), 0);
@@ -242,10 +246,11 @@ test_board_agg_corrupt_file(void **state)
 	assert_int_equal(board_agg_load(path, &a, &eb), 1);
 	assert_int_equal(a.n, 0);
 	assert_int_not_equal(access(path, F_OK), 0);
-	snprintf(cmd, sizeof(cmd), "ls %s/agg.state.corrupt-* >/dev/null", dir);
-	assert_int_equal(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof(path), "%s/agg.state.corrupt-*", dir);
+	assert_int_equal(glob(path, 0, NULL, &g), 0);
+	assert_int_equal(g.gl_pathc, 1);
+	globfree(&g);
+	assert_int_equal(tdir_remove(dir), 0);
 }
 
 int

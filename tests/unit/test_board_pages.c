@@ -22,6 +22,7 @@
 
 #include "lib/conf.h"
 #include "scanner/board_int.h"
+#include "tdir_testutil.h"
 
 /* The parts of the real schema the scoreboard reads. */
 static cfg_opt_t t_net_opts[] = {
@@ -171,20 +172,14 @@ static int
 t_setup(void **state)
 {
 	(void)state;
-	snprintf(tdir, sizeof(tdir), "/tmp/ft-board-XXXXXX");
-	if (mkdtemp(tdir) == NULL)
-		return -1;
-	return 0;
+	return tdir_make(tdir, sizeof(tdir), "board");
 }
 
 static int
 t_teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tdir_remove(tdir);
 }
 
 /* 2026-11-25 13:05:00 UTC, a 600 s interval. */

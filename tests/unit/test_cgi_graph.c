@@ -22,6 +22,7 @@
 #include "cgi/http.h"
 #include "cgi/query.h"
 #include "lib/conf.h"
+#include "tdir_testutil.h"
 
 struct fixture {
 	char dir[64];
@@ -54,8 +55,7 @@ setup(void **state)
 	int i;
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/test_cgi_graph.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(tdir_make(f->dir, sizeof(f->dir), "cgi_graph"), 0);
 	for (i = 0; top[i] != NULL; i++)
 		touch(f->dir, top[i]);
 	snprintf(sub, sizeof(sub), "%s/gw1", f->dir);
@@ -78,13 +78,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
-
 	catalog_clear(&f->cat);
 	cgiconf_clear(&f->cc);
 	conf_free(f->cfg);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tdir_remove(f->dir), 0);
 	free(f);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "cgi/html.h"
 #include "cgi/query.h"
 #include "lib/conf.h"
+#include "tdir_testutil.h"
 
 static int
 parse(const char *qs, struct query *q)
@@ -329,8 +330,7 @@ setup_catalog(void **state)
 	int i;
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/test_cgi_query.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(tdir_make(f->dir, sizeof(f->dir), "cgi_query"), 0);
 	for (i = 0; top[i] != NULL; i++)
 		touch(f->dir, top[i]);
 	snprintf(sub, sizeof(sub), "%s/gw1", f->dir);
@@ -360,13 +360,10 @@ static int
 teardown_catalog(void **state)
 {
 	struct fixture *f = *state;
-	char cmd[128];
-
 	catalog_clear(&f->cat);
 	cgiconf_clear(&f->cc);
 	conf_free(f->cfg);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tdir_remove(f->dir), 0);
 	free(f);
 	return 0;
 }

@@ -24,6 +24,7 @@
 
 #include "collector/cctl.h"
 #include "lib/ctlsock.h"
+#include "tdir_testutil.h"
 
 static char dir[64];
 static char path[128];
@@ -32,8 +33,7 @@ static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/ft-cctl.XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(tdir_make(dir, sizeof(dir), "cctl"), 0);
 	snprintf(path, sizeof(path), "%s/s", dir);
 	return 0;
 }
@@ -42,8 +42,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	(void)unlink(path);
-	(void)rmdir(dir);
+	(void)tdir_remove(dir);
 	return 0;
 }
 

@@ -21,6 +21,7 @@
 #include "collector/expire.h"
 #include "lib/afile.h"
 #include "lib/flowfile.h"
+#include "tdir_testutil.h"
 
 #define DAY 86400ULL
 #define T0  1700006400ULL /* 2023-11-15T00:00:00Z */
@@ -34,8 +35,7 @@ setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 
-	strcpy(c->dir, "/tmp/ft-exp-XXXXXX");
-	if (mkdtemp(c->dir) == NULL)
+	if (tdir_make(c->dir, sizeof(c->dir), "exp") == -1)
 		return -1;
 	*state = c;
 	return 0;
@@ -45,12 +45,10 @@ static int
 teardown(void **state)
 {
 	struct ctx *c = *state;
-	char cmd[128];
+	int rv = tdir_remove(c->dir);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", c->dir);
-	(void)!system(cmd);
 	free(c);
-	return 0;
+	return rv;
 }
 
 /* A file named for start holding size bytes, nested YYYY/YYYY-MM/... */

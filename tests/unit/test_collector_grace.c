@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "collector/rotate.h"
+#include "tdir_testutil.h"
 
 #define T0    1700000100ULL /* a 300 s boundary */
 #define MS(s) ((uint64_t)(s)*1000)
@@ -27,19 +28,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/ft-grace-XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return tdir_make(dir, sizeof(dir), "grace");
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	(void)!system(cmd);
-	return 0;
+	return tdir_remove(dir);
 }
 
 static struct rotate *

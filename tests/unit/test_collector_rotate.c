@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "collector/rotate.h"
+#include "tdir_testutil.h"
 
 #define T0 1700000100ULL /* 2023-11-14T22:15:00Z, a 300 s boundary */
 
@@ -30,8 +31,7 @@ setup(void **state)
 {
 	struct ctx *c = calloc(1, sizeof(*c));
 
-	strcpy(c->dir, "/tmp/ft-rot-XXXXXX");
-	if (mkdtemp(c->dir) == NULL)
+	if (tdir_make(c->dir, sizeof(c->dir), "rot") == -1)
 		return -1;
 	*state = c;
 	return 0;
@@ -41,12 +41,10 @@ static int
 teardown(void **state)
 {
 	struct ctx *c = *state;
-	char cmd[128];
+	int rv = tdir_remove(c->dir);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", c->dir);
-	(void)!system(cmd);
 	free(c);
-	return 0;
+	return rv;
 }
 
 static struct rotate *

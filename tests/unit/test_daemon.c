@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "lib/daemon.h"
+#include "tdir_testutil.h"
 
 struct tdir {
 	char dir[64];
@@ -36,8 +37,7 @@ setup(void **state)
 
 	if (t == NULL)
 		return -1;
-	snprintf(t->dir, sizeof(t->dir), "/tmp/ft_daemon.XXXXXX");
-	if (mkdtemp(t->dir) == NULL) {
+	if (tdir_make(t->dir, sizeof(t->dir), "daemon") == -1) {
 		free(t);
 		return -1;
 	}
@@ -50,14 +50,10 @@ static int
 teardown(void **state)
 {
 	struct tdir *t = *state;
-	char p[160];
+	int rv = tdir_remove(t->dir);
 
-	unlink(t->pidfile);
-	snprintf(p, sizeof(p), "%s/detached", t->dir);
-	unlink(p);
-	rmdir(t->dir);
 	free(t);
-	return 0;
+	return rv;
 }
 
 /* The pid in path, or -1. */

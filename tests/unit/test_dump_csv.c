@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lib/flowfile.h"
+#include "tdir_testutil.h"
 #include "tools/dumpfmt.h"
 #include "tools/dumpimport.h"
 
@@ -74,7 +75,10 @@ test_dump_csv_format(void **state)
 	assert_non_null(strstr(line, " CEUAPRSF "));
 }
 
-/* Import csv text into a fresh directory; returns 0/-1 like the import. */
+/*
+ * Import csv text into a fresh directory (dir: 64 bytes); returns 0/-1
+ * like the import.
+ */
 static int
 import(const char *csv, char *dir, char *path, size_t len, struct errbuf *eb)
 {
@@ -85,8 +89,7 @@ import(const char *csv, char *dir, char *path, size_t len, struct errbuf *eb)
 	int rv;
 
 	assert_non_null(fp);
-	strcpy(dir, "/tmp/test_dump_csv.XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(tdir_make(dir, 64, "dump_csv"), 0);
 	rv = dumpimport_csv(fp, "in.csv", dir, &o, path, len, eb);
 	fclose(fp);
 	return rv;
@@ -95,10 +98,7 @@ import(const char *csv, char *dir, char *path, size_t len, struct errbuf *eb)
 static void
 cleanup(const char *dir)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tdir_remove(dir), 0);
 }
 
 static void

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "lib/flowfile.h"
+#include "tdir_testutil.h"
 
 #define T_START 1700000100ULL /* 2023-11-14T22:15:00Z */
 #define T_END   (T_START + 300)
@@ -100,8 +101,7 @@ setup(void **state)
 
 	if (c == NULL)
 		return -1;
-	snprintf(c->dir, sizeof(c->dir), "/tmp/test_flowfile.XXXXXX");
-	if (mkdtemp(c->dir) == NULL)
+	if (tdir_make(c->dir, sizeof(c->dir), "flowfile") == -1)
 		return -1;
 	*state = c;
 	return 0;
@@ -111,10 +111,8 @@ static int
 teardown(void **state)
 {
 	struct ctx *c = *state;
-	char cmd[128];
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", c->dir);
-	if (system(cmd) != 0)
+	if (tdir_remove(c->dir) == -1)
 		return -1;
 	free(c);
 	return 0;

@@ -22,6 +22,7 @@
 #include "scanner/classify.h"
 #include "scanner/rrdout.h"
 #include "scanner/vocab.h"
+#include "tdir_testutil.h"
 
 static const char *conf_text =
     "subnets = { \"10.0.0.0/8\" }\n"
@@ -50,8 +51,7 @@ setup(void **state)
 	struct errbuf eb;
 
 	memset(&fx, 0, sizeof(fx));
-	strcpy(fx.dir, "/tmp/ft-rrdout-XXXXXX");
-	if (mkdtemp(fx.dir) == NULL)
+	if (tdir_make(fx.dir, sizeof(fx.dir), "rrdout") == -1)
 		return -1;
 	if ((fx.cfg = conf_load_string(conf_text, "t.conf", &eb)) == NULL ||
 	    vocab_load(&fx.v, fx.cfg, &eb) == -1 ||
@@ -69,14 +69,11 @@ static int
 teardown(void **state)
 {
 	struct fx *fx = *state;
-	char cmd[128];
-
 	rrdout_clear(&fx->o);
 	cls_clear(&fx->c);
 	vocab_clear(&fx->v);
 	conf_free(fx->cfg);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", fx->dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tdir_remove(fx->dir);
 }
 
 static void

@@ -21,6 +21,7 @@
 #include "lib/afile.h"
 #include "lib/flowfile.h"
 #include "scanner/spool.h"
+#include "tdir_testutil.h"
 
 static char dir[64];
 
@@ -45,18 +46,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/ft-spool-XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return tdir_make(dir, sizeof(dir), "spool");
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tdir_remove(dir);
 }
 
 static void
