@@ -53,7 +53,7 @@ struct cls_ifx {
  * protocol set, source and destination service set, ToS set, AS set) of
  * its scope slot (0: no router, 1 + r: router r), and the cells are folded
  * into their member rows once per file, in the site scope and the router's
- * (struct agg). A cell lists its site-scope rows.
+ * (struct agg). A cell lists its site-scope rows. Built by cells.c.
  */
 #define CLS_CELL_TOTAL    0
 #define CLS_CELL_INTERNAL 1
