@@ -602,6 +602,76 @@ test_scanner_port_stages(void **state)
 	conf_free(cfg);
 }
 
+/* Rows of cell k of cl, compared with base + the members of set. */
+static void
+cell_is(const struct cls *c, const struct cls_cells *cl, uint32_t k,
+    uint32_t set, uint32_t base)
+{
+	uint32_t n, i;
+	const uint32_t *ids = cls_set(c, set, &n);
+
+	assert_true(k < cl->n);
+	assert_int_equal(cl->off[k + 1] - cl->off[k], n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(cl->rows[cl->off[k] + i], base + ids[i]);
+}
+
+/*
+ * cells_build(): each kind's cell lists exactly the site rows of its set;
+ * equal sets share a cell; interface x AS cells hold only the groups the
+ * interface counts.
+ */
+static void
+test_scanner_cells(void **state)
+{
+	struct fx *fx = *state;
+	const struct cls *c = &fx->c;
+	const struct cls_scope *g = &c->global;
+	size_t nas = fx->v.n_as_groups, i;
+	uint32_t set, k;
+
+	assert_int_equal(c->cells.rows[c->cells.off[CLS_CELL_TOTAL]], g->total);
+	assert_int_equal(
+	    c->cells.rows[c->cells.off[CLS_CELL_TRANSIT]], g->transit);
+	for (i = 0; i < 256; i++) {
+		cell_is(c, &c->cells, c->proto_cell[i], c->proto_set[i],
+		    g->protocol);
+		cell_is(c, &c->cells, c->tos_cell[i], c->tos_set[i], g->tos);
+		if (c->proto_set[i] == c->proto_set[6])
+			assert_int_equal(c->proto_cell[i], c->proto_cell[6]);
+	}
+	/* Port 80/tcp: http and web, as a source and a destination. */
+	set = cls_port(c, c->port_hi[6], 80);
+	cell_is(c, &c->cells, c->svc_cell[set], set, g->svc_src);
+	cell_is(
+	    c, &c->cells, c->svc_cell[set] + c->n_svc_cells, set, g->svc_dst);
+	for (i = 0; i < c->as_n; i++)
+		cell_is(c, &c->cells, c->as_cell[i], c->as_val[i], g->as);
+	/* 10.1.2.3: networks a and b. */
+	set =
+	    cls_addr(c,
+		&(struct ft_addr){ .family = FT_AF_INET, .v4 = 0x0a010203 }) >>
+	    1;
+	cell_is(c, &c->site_cells, c->net_cell[set], set, c->network);
+	assert_true(c->net_svc[set]);
+	/* AS 65005 (peers and big) through uplink: both its groups. */
+	{
+		const struct cls_ifx *e = cls_iface(c, 1, 3);
+		size_t seg = cls_as_seg(c, 65005);
+
+		assert_non_null(e);
+		k = c->ifas_cell[e->ifas + c->as_loc[seg]];
+		assert_int_equal(
+		    c->site_cells.off[k + 1] - c->site_cells.off[k], 2);
+		assert_int_equal(c->site_cells.rows[c->site_cells.off[k]],
+		    c->ifas[e->iface * nas + 0]);
+		/* AS 1: no group, no cell. */
+		seg = cls_as_seg(c, 1);
+		assert_int_equal(
+		    c->ifas_cell[e->ifas + c->as_loc[seg]], CLS_NONE);
+	}
+}
+
 int
 main(void)
 {
@@ -619,6 +689,7 @@ main(void)
 		cmocka_unit_test(test_scanner_vocab_parsers),
 		cmocka_unit_test(test_scanner_addr_stages),
 		cmocka_unit_test(test_scanner_port_stages),
+		cmocka_unit_test(test_scanner_cells),
 	};
 	return cmocka_run_group_tests_name(
 	    "scanner_classify", tests, setup, teardown);
