@@ -158,6 +158,8 @@ board_agg_rank(
 {
 	size_t *all, i, n = 0;
 
+	if (top > BOARD_MAX_TOP_AGG)
+		top = BOARD_MAX_TOP_AGG;
 	if (top == 0 || a->n == 0)
 		return 0;
 	if ((all = malloc(a->n * sizeof(*all))) == NULL)

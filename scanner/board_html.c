@@ -304,11 +304,8 @@ board_html_aggregate(struct board *b)
 	board_html_nav(b, b->agg_nav, b->agg_root, json);
 	for (sd = 0; sd < 2; sd++)
 		for (sm = 0; sm < BOARD_NMET; sm++) {
-			n = board_agg_rank(a, sd, sm,
-			    (size_t)b->aggregate < BOARD_MAX_TOP_AGG
-				? (size_t)b->aggregate
-				: BOARD_MAX_TOP_AGG,
-			    idx);
+			n = board_agg_rank(
+			    a, sd, sm, (size_t)b->aggregate, idx);
 			board_buf_printf(o,
 			    "<table>\n<caption>Top %d by average %s %s"
 			    "</caption>\n",

@@ -120,7 +120,8 @@ void board_agg_age(struct board_agg *a);
 /*
  * Indices of the top hosts for (dir, met) by average rate over their
  * appearances (sum / secs), descending, ties by address; hosts with a zero
- * sum are skipped. Writes at most top indices into idx; returns how many.
+ * sum are skipped. Writes at most top (and at most BOARD_MAX_TOP_AGG)
+ * indices into idx; returns how many.
  */
 size_t board_agg_rank(
     const struct board_agg *a, int dir, int met, size_t top, size_t *idx);

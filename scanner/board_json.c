@@ -25,6 +25,23 @@ board_json_time(struct board_buf *o, const char *key, uint64_t t)
 	    (unsigned long long)t, key, buf);
 }
 
+/* "key":{"in":{"bytes":..,"packets":..,"flows":..},"out":{...}} */
+static void
+board_json_counts(struct board_buf *o, const char *key, const uint64_t *bytes,
+    const uint64_t *pkts, const uint64_t *flows)
+{
+	int d;
+
+	board_buf_printf(o, "\"%s\":{", key);
+	for (d = 0; d < 2; d++)
+		board_buf_printf(o,
+		    "%s\"%s\":{\"bytes\":%llu,\"packets\":%llu,\"flows\":%llu}",
+		    d ? "," : "", board_json_dir[d],
+		    (unsigned long long)bytes[d], (unsigned long long)pkts[d],
+		    (unsigned long long)flows[d]);
+	board_buf_puts(o, "}");
+}
+
 /* "name":..., "address":..., "networks":[...] of a host. */
 static void
 board_json_host(struct board *b, const struct ft_addr *a)
@@ -73,23 +90,12 @@ board_json_interval(struct board *b, const struct board_view *v)
 	board_json_time(o, "end", v->end);
 	board_buf_printf(o, "\"seconds\":%.0f,\"top\":%d,\"hosts\":%zu,",
 	    v->secs, b->top, v->hosts);
-	board_buf_puts(o, "\"totals\":{");
-	for (d = 0; d < 2; d++)
-		board_buf_printf(o,
-		    "%s\"%s\":{\"bytes\":%llu,\"packets\":%llu,\"flows\":%llu}",
-		    d ? "," : "", board_json_dir[d],
-		    (unsigned long long)v->tot->bytes[d],
-		    (unsigned long long)v->tot->pkts[d],
-		    (unsigned long long)v->tot->flows[d]);
-	board_buf_puts(o, "},\"overflow\":{");
-	for (d = 0; d < 2; d++)
-		board_buf_printf(o,
-		    "%s\"%s\":{\"bytes\":%llu,\"packets\":%llu,\"flows\":%llu}",
-		    d ? "," : "", board_json_dir[d],
-		    (unsigned long long)v->overflow->bytes[d],
-		    (unsigned long long)v->overflow->pkts[d],
-		    (unsigned long long)v->overflow->flows[d]);
-	board_buf_puts(o, "},\n\"tables\":[\n");
+	board_json_counts(
+	    o, "totals", v->tot->bytes, v->tot->pkts, v->tot->flows);
+	board_buf_puts(o, ",");
+	board_json_counts(o, "overflow", v->overflow->bytes, v->overflow->pkts,
+	    v->overflow->flows);
+	board_buf_puts(o, ",\n\"tables\":[\n");
 	for (sd = 0; sd < 2; sd++)
 		for (sm = 0; sm < BOARD_NMET; sm++) {
 			board_buf_printf(o,
@@ -151,11 +157,8 @@ board_json_aggregate(struct board *b)
 	    a->samples, b->ageing, b->aggregate, a->n);
 	for (sd = 0; sd < 2; sd++)
 		for (sm = 0; sm < BOARD_NMET; sm++) {
-			n = board_agg_rank(a, sd, sm,
-			    (size_t)b->aggregate < BOARD_MAX_TOP_AGG
-				? (size_t)b->aggregate
-				: BOARD_MAX_TOP_AGG,
-			    idx);
+			n = board_agg_rank(
+			    a, sd, sm, (size_t)b->aggregate, idx);
 			board_buf_printf(o,
 			    "%s{\"direction\":\"%s\",\"metric\":\"%s\","
 			    "\"rows\":[\n",
