@@ -21,19 +21,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-$PY gen "$T/gen"
-mkdir -p "$T/flows.src"
-for st in $($PY starts); do
-	"$B/tools/flowtally-dump" --import "$T/gen/csv/$st.csv" \
-	    --start "@$st" --end "@$((st + 300))" "$T/flows.src" >/dev/null
-done
+. "$S/tests/integration/oracle_lib.sh"
+oracle_flows "$T/gen" "$T/flows.src"
 
 # setup DIR MODE ARCHIVE: a config in DIR (rrdcached started for "cached").
 setup() {
 	local d=$1 mode=$2 archive=$3
-	mkdir -p "$d/rrd" "$d/flows"
-	cp "$T"/flows.src/ft-* "$d/flows/"
-	$PY conf "$d/ft.conf" "$d/rrd" "$d/flows" "$d/state" "$d/board"
+	oracle_dir "$d" "$T/flows.src"
 	echo "archive = \"$archive\"" >>"$d/ft.conf"
 	if [ "$mode" = cached ]; then
 		echo "rrdcached = \"unix:$T/sock\"" >>"$d/ft.conf"
@@ -53,11 +47,7 @@ dump_all() {
 crash_mode() {
 	local mode=$1 daemon=
 	if [ "$mode" = cached ]; then
-		rrdcached -g -l "unix:$T/sock" -b "$T" -B -p "$T/rc.pid" \
-		    -w 3600 -f 7200 >"$T/rrdcached.log" 2>&1 &
-		RCPID=$!
-		for _ in $(seq 600); do [ -S "$T/sock" ] && break; sleep 0.05; done
-		[ -S "$T/sock" ] || { echo "rrdcached did not start"; exit 1; }
+		oracle_rrdcached "$T/sock" "$T" "$T/rrdcached.log"
 		daemon="unix:$T/sock"
 	fi
 	local clean="$T/$mode-clean" crash="$T/$mode-crash"

@@ -16,25 +16,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-$PY gen "$T/gen"
-mkdir -p "$T/flows.src"
-for st in $($PY starts); do
-	"$B/tools/flowtally-dump" --import "$T/gen/csv/$st.csv" \
-	    --start "@$st" --end "@$((st + 300))" "$T/flows.src" >/dev/null
-done
+. "$S/tests/integration/oracle_lib.sh"
+oracle_flows "$T/gen" "$T/flows.src"
 
 run_mode() {
 	local mode=$1 daemon=
 	local d="$T/$mode"
-	mkdir -p "$d/rrd" "$d/flows"
-	cp "$T"/flows.src/ft-* "$d/flows/"
-	$PY conf "$d/ft.conf" "$d/rrd" "$d/flows" "$d/state" "$d/board"
+	oracle_dir "$d" "$T/flows.src"
 	if [ "$mode" = cached ]; then
-		rrdcached -g -l "unix:$d/sock" -b "$d/rrd" -B -p "$d/rc.pid" \
-		    -w 3600 -f 7200 >"$d/rrdcached.log" 2>&1 &
-		RCPID=$!
-		for _ in $(seq 600); do [ -S "$d/sock" ] && break; sleep 0.05; done
-		[ -S "$d/sock" ] || { echo "rrdcached did not start"; exit 1; }
+		oracle_rrdcached "$d/sock" "$d/rrd" "$d/rrdcached.log"
 		echo "rrdcached = \"unix:$d/sock\"" >>"$d/ft.conf"
 		daemon="unix:$d/sock"
 	fi
