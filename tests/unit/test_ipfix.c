@@ -19,30 +19,15 @@
 
 #define SECS     1600000000u
 #define NTP_SECS (SECS + 2208988800ull)
+#define DOMAIN   4242
 
 static struct nft_out out;
-
-static struct nf_encoder *
-new_enc(uint32_t sampling, uint32_t every)
-{
-	struct nf_encoder_opts o = {
-		.version = 10,
-		.domain = 4242,
-		.sampling = sampling,
-		.boot_ms = NFT_BOOT_MS,
-		.template_every = every,
-	};
-	struct nf_encoder *e = nf_encoder_new(&o);
-
-	assert_non_null(e);
-	return e;
-}
 
 static void
 test_ipfix_roundtrip_v4_v6(void **state)
 {
 	struct flow flows[120];
-	struct nf_encoder *e = new_enc(0, 0);
+	struct nf_encoder *e = nft_encoder(10, DOMAIN, 0, 0);
 	struct nf_session *s = nf_session_new(NULL);
 	size_t i;
 
@@ -54,20 +39,14 @@ test_ipfix_roundtrip_v4_v6(void **state)
 		flows[i].packets = (1ull << 35) + i;
 		flows[i].first_ms += 123; /* ms precision */
 	}
-	out.n = 0;
-	nft_roundtrip(e, s, flows, 120, NFT_NOW_MS, &out);
-	assert_int_equal(out.n, 120);
-	for (i = 0; i < 120; i++)
-		nft_assert_flow_equal(&out.f[i], &flows[i]);
-	nf_encoder_free(e);
-	nf_session_free(s);
+	nft_roundtrip_equal(e, s, flows, 120, &out);
 }
 
 static void
 test_ipfix_header_sequence_sampling(void **state)
 {
 	struct flow f[5];
-	struct nf_encoder *e = new_enc(512, 2);
+	struct nf_encoder *e = nft_encoder(10, DOMAIN, 512, 2);
 	struct nf_session *s = nf_session_new(NULL);
 	struct nf_packet_info info;
 	uint8_t buf[1500];
@@ -87,12 +66,10 @@ test_ipfix_header_sequence_sampling(void **state)
 		assert_int_equal(skipped, 1);
 		assert_int_equal(buf[2] << 8 | buf[3], len);
 		out.n = 0;
-		assert_int_equal(nf_decode(s, buf, (size_t)len,
-				     (struct sockaddr *)&nft_from4, 0,
-				     nft_collect, &out, &info),
-		    NF_OK);
+		assert_int_equal(
+		    nft_decode_buf(s, buf, (size_t)len, 0, &out, &info), NF_OK);
 		assert_int_equal(info.version, 10);
-		assert_int_equal(info.domain, 4242);
+		assert_int_equal(info.domain, DOMAIN);
 		assert_int_equal(info.sequence, want);
 		assert_int_equal(info.records, 4);
 		assert_int_equal(info.options, i % 3 == 0 ? 1 : 0);
@@ -103,39 +80,11 @@ test_ipfix_header_sequence_sampling(void **state)
 	nf_session_free(s);
 }
 
-static const uint16_t tpl_small[] = { 8, 4, 12, 4, 1, 4, 2, 4 };
-
-static void
-add_template(struct nft_pkt *p, uint16_t id)
-{
-	nft_set_begin(p, 2);
-	wbuf_u16(&p->w, id);
-	wbuf_u16(&p->w, 4);
-	nft_fields(p, tpl_small, 4);
-	nft_set_end(p, 1);
-}
-
-static void
-add_data(struct nft_pkt *p, uint16_t id, unsigned n)
-{
-	unsigned i;
-
-	nft_set_begin(p, id);
-	for (i = 0; i < n; i++) {
-		wbuf_u32(&p->w, 0x0a000001 + i);
-		wbuf_u32(&p->w, 0x0a000002);
-		wbuf_u32(&p->w, 100 * (i + 1));
-		wbuf_u32(&p->w, i + 1);
-	}
-	nft_set_end(p, 1);
-}
-
+/* A template withdrawal: id with a field count of 0, in set set. */
 static void
 withdraw(struct nft_pkt *p, uint16_t set, uint16_t id)
 {
-	nft_set_begin(p, set);
-	wbuf_u16(&p->w, id);
-	wbuf_u16(&p->w, 0);
+	nft_tmpl_begin(p, set, id, 0);
 	nft_set_end(p, 1);
 }
 
@@ -150,12 +99,12 @@ test_ipfix_withdrawal(void **state)
 	(void)state;
 	out.n = 0;
 	nft_pkt_ipfix(&p, SECS, 0, 1);
-	add_template(&p, 256);
-	add_template(&p, 257);
-	add_data(&p, 256, 2);
+	nft_small_template(&p, 256);
+	nft_small_template(&p, 257);
+	nft_small_data(&p, 256, 2);
 	withdraw(&p, 2, 256);
-	add_data(&p, 256, 1); /* held: its template is gone */
-	add_data(&p, 257, 1);
+	nft_small_data(&p, 256, 1); /* held: its template is gone */
+	nft_small_data(&p, 257, 1);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
 	assert_int_equal(info.templates, 2);
 	assert_int_equal(info.withdrawn, 1);
@@ -164,7 +113,7 @@ test_ipfix_withdrawal(void **state)
 	/* Withdraw all data templates: 257 goes too. */
 	nft_pkt_ipfix(&p, SECS, 3, 1);
 	withdraw(&p, 2, 2);
-	add_data(&p, 257, 1);
+	nft_small_data(&p, 257, 1);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
 	assert_int_equal(info.records, 0);
 	assert_int_equal(info.held, 1);
@@ -172,9 +121,7 @@ test_ipfix_withdrawal(void **state)
 	assert_int_equal(st.templates, 0);
 	/* Redefined: 256 with the fields in another order. */
 	nft_pkt_ipfix(&p, SECS, 3, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 256);
-	wbuf_u16(&p.w, 2);
+	nft_tmpl_begin(&p, 2, 256, 2);
 	wbuf_u32(&p.w, 0x000c0004);
 	wbuf_u32(&p.w, 0x00010004);
 	nft_set_end(&p, 1);
@@ -196,9 +143,7 @@ test_ipfix_varlen_enterprise_reduced_padding(void **state)
 
 	(void)state;
 	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 300);
-	wbuf_u16(&p.w, 8);
+	nft_tmpl_begin(&p, 2, 300, 8);
 	wbuf_u32(&p.w, 0x00080004);   /* sourceIPv4Address */
 	wbuf_u32(&p.w, 0x0052ffff);   /* interfaceName, variable */
 	wbuf_u16(&p.w, 0x8000 | 100); /* enterprise field, 4 bytes */
@@ -262,11 +207,7 @@ one_record(struct nf_session *s, uint16_t tid, const uint16_t *tl, size_t n,
 	struct nft_pkt p;
 
 	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, tid);
-	wbuf_u16(&p.w, (uint16_t)n);
-	nft_fields(&p, tl, n);
-	nft_set_end(&p, 1);
+	nft_template(&p, tid, tl, n);
 	nft_set_begin(&p, tid);
 	wbuf_bytes(&p.w, d, dlen);
 	nft_set_end(&p, 1);
@@ -345,10 +286,8 @@ test_ipfix_time_forms(void **state)
 	assert_int_equal(f->first_ms, SECS * 1000ull - 7002);
 	/* SysUpTime forms once systemInitTimeMilliseconds is known. */
 	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 3);
-	wbuf_u16(&p.w, 310);
-	wbuf_u16(&p.w, 2);
-	wbuf_u16(&p.w, 1);
+	nft_tmpl_begin(&p, 3, 310, 2);
+	wbuf_u16(&p.w, 1); /* scope fields */
 	nft_fields(&p, opt, 2);
 	nft_set_end(&p, 1);
 	nft_set_begin(&p, 310);
@@ -376,10 +315,8 @@ test_ipfix_selector_sampling_icmp(void **state)
 
 	(void)state;
 	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 3);
-	wbuf_u16(&p.w, 400);
-	wbuf_u16(&p.w, 4);
-	wbuf_u16(&p.w, 1);
+	nft_tmpl_begin(&p, 3, 400, 4);
+	wbuf_u16(&p.w, 1); /* scope fields */
 	nft_fields(&p, opt, 4);
 	nft_set_end(&p, 1);
 	nft_set_begin(&p, 400);
@@ -388,11 +325,7 @@ test_ipfix_selector_sampling_icmp(void **state)
 	wbuf_u32(&p.w, 1);
 	wbuf_u32(&p.w, 999); /* 1 in 1000 */
 	nft_set_end(&p, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 401);
-	wbuf_u16(&p.w, 5);
-	nft_fields(&p, tpl, 5);
-	nft_set_end(&p, 1);
+	nft_template(&p, 401, tpl, 5);
 	nft_set_begin(&p, 401);
 	wbuf_u32(&p.w, 1);
 	wbuf_u32(&p.w, 7);
@@ -426,20 +359,16 @@ test_ipfix_hostile(void **state)
 	out.n = 0;
 	nft_pkt_ipfix(&p, SECS, 0, 1);
 	len = nft_pkt_end(&p);
-	assert_int_equal(
-	    nf_decode(s, p.b, 15, NULL, 0, nft_collect, &out, &info),
-	    NF_ERR_SHORT);
+	assert_int_equal(nft_decode_cut(s, &p, 15, &out, &info), NF_ERR_SHORT);
 	/* Message length larger than the datagram, and below 16. */
-	add_template(&p, 256);
+	nft_small_template(&p, 256);
 	len = nft_pkt_end(&p);
 	assert_int_equal(
-	    nf_decode(s, p.b, len - 1, NULL, 0, nft_collect, &out, &info),
-	    NF_ERR_LENGTH);
+	    nft_decode_cut(s, &p, len - 1, &out, &info), NF_ERR_LENGTH);
 	p.b[2] = 0;
 	p.b[3] = 15;
 	assert_int_equal(
-	    nf_decode(s, p.b, len, NULL, 0, nft_collect, &out, &info),
-	    NF_ERR_LENGTH);
+	    nft_decode_cut(s, &p, len, &out, &info), NF_ERR_LENGTH);
 	/* Set length 0 and too big. */
 	nft_pkt_ipfix(&p, SECS, 0, 1);
 	wbuf_u32(&p.w, 0x01000000);
@@ -450,33 +379,25 @@ test_ipfix_hostile(void **state)
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_FLOWSET);
 	/* Huge field count; enterprise number cut off. */
 	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 256);
-	wbuf_u16(&p.w, 60000);
-	nft_fields(&p, tpl_small, 4);
+	nft_tmpl_begin(&p, 2, 256, 60000);
+	nft_fields(&p, nft_tpl_small, 4);
 	nft_set_end(&p, 1);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
 	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 256);
-	wbuf_u16(&p.w, 1);
+	nft_tmpl_begin(&p, 2, 256, 1);
 	wbuf_u32(&p.w, 0x80010004);
 	nft_set_end(&p, 1);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
 	/* Options template with more scope fields than fields. */
 	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 3);
-	wbuf_u16(&p.w, 256);
-	wbuf_u16(&p.w, 1);
-	wbuf_u16(&p.w, 2);
+	nft_tmpl_begin(&p, 3, 256, 1);
+	wbuf_u16(&p.w, 2); /* scope fields */
 	wbuf_u32(&p.w, 0x00010004);
 	nft_set_end(&p, 1);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
 	/* A variable-length field longer than the record. */
 	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 260);
-	wbuf_u16(&p.w, 1);
+	nft_tmpl_begin(&p, 2, 260, 1);
 	wbuf_u32(&p.w, 0x0052ffff);
 	nft_set_end(&p, 1);
 	nft_set_begin(&p, 260);

@@ -19,26 +19,13 @@
 
 static struct nft_out out;
 
-static struct nf_encoder *
-new_enc5(uint32_t sampling)
-{
-	struct nf_encoder_opts o = {
-		.version = 5,
-		.domain = 0x0102,
-		.sampling = sampling,
-		.boot_ms = NFT_BOOT_MS,
-	};
-	struct nf_encoder *e = nf_encoder_new(&o);
-
-	assert_non_null(e);
-	return e;
-}
+#define ENGINE 0x0102 /* engine type 1, id 2 */
 
 static void
 test_nf5_roundtrip_all_fields(void **state)
 {
 	struct flow flows[40];
-	struct nf_encoder *e = new_enc5(0);
+	struct nf_encoder *e = nft_encoder(5, ENGINE, 0, 0);
 	struct nf_session *s = nf_session_new(NULL);
 	struct nf_packet_info info;
 	uint8_t buf[2000];
@@ -91,7 +78,7 @@ static void
 test_nf5_sampling_and_v6_skipped(void **state)
 {
 	struct flow flows[3];
-	struct nf_encoder *e = new_enc5(100);
+	struct nf_encoder *e = nft_encoder(5, ENGINE, 100, 0);
 	struct nf_session *s = nf_session_new(NULL);
 	struct nf_packet_info info;
 	uint8_t buf[2000];
@@ -129,7 +116,7 @@ static void
 test_nf5_saturation(void **state)
 {
 	struct flow f;
-	struct nf_encoder *e = new_enc5(0);
+	struct nf_encoder *e = nft_encoder(5, ENGINE, 0, 0);
 	struct nf_session *s = nf_session_new(NULL);
 	struct nf_packet_info info;
 	uint8_t buf[200];

@@ -19,29 +19,15 @@
 #include "lib/nfencode.h"
 #include "nf_testutil.h"
 
+#define SOURCE_ID 77
+
 static struct nft_out out;
-
-static struct nf_encoder *
-new_enc(int version, uint32_t sampling, uint32_t every)
-{
-	struct nf_encoder_opts o = {
-		.version = version,
-		.domain = 77,
-		.sampling = sampling,
-		.boot_ms = NFT_BOOT_MS,
-		.template_every = every,
-	};
-	struct nf_encoder *e = nf_encoder_new(&o);
-
-	assert_non_null(e);
-	return e;
-}
 
 static void
 test_nf9_roundtrip_v4_v6(void **state)
 {
 	struct flow flows[100];
-	struct nf_encoder *e = new_enc(9, 0, 0);
+	struct nf_encoder *e = nft_encoder(9, SOURCE_ID, 0, 0);
 	struct nf_session *s = nf_session_new(NULL);
 	size_t i;
 
@@ -53,20 +39,14 @@ test_nf9_roundtrip_v4_v6(void **state)
 		flows[i].src_as = 4200000000u + (uint32_t)i; /* 32-bit AS */
 		flows[i].bytes = (1ull << 40) + i;           /* 64-bit */
 	}
-	out.n = 0;
-	nft_roundtrip(e, s, flows, 100, NFT_NOW_MS, &out);
-	assert_int_equal(out.n, 100);
-	for (i = 0; i < 100; i++)
-		nft_assert_flow_equal(&out.f[i], &flows[i]);
-	nf_encoder_free(e);
-	nf_session_free(s);
+	nft_roundtrip_equal(e, s, flows, 100, &out);
 }
 
 static void
 test_nf9_header_sequence_templates(void **state)
 {
 	struct flow f[3];
-	struct nf_encoder *e = new_enc(9, 0, 3);
+	struct nf_encoder *e = nft_encoder(9, SOURCE_ID, 0, 3);
 	struct nf_session *s = nf_session_new(NULL);
 	struct nf_packet_info info;
 	uint8_t buf[1500];
@@ -87,13 +67,11 @@ test_nf9_header_sequence_templates(void **state)
 		assert_int_equal(
 		    buf[2] << 8 | buf[3], (i % 4 == 0 ? 2 : 0) + 3);
 		out.n = 0;
-		assert_int_equal(nf_decode(s, buf, (size_t)len,
-				     (struct sockaddr *)&nft_from4, 0,
-				     nft_collect, &out, &info),
-		    NF_OK);
+		assert_int_equal(
+		    nft_decode_buf(s, buf, (size_t)len, 0, &out, &info), NF_OK);
 		assert_int_equal(info.version, 9);
 		assert_int_equal(info.sequence, (uint32_t)i); /* packets */
-		assert_int_equal(info.domain, 77);
+		assert_int_equal(info.domain, SOURCE_ID);
 		assert_int_equal(info.sys_uptime, 3600000 + i);
 		assert_int_equal(info.export_ms, NFT_NOW_MS / 1000 * 1000);
 		/* Templates at start, then after every 3 data datagrams. */
@@ -121,7 +99,7 @@ static void
 test_nf9_sampling_announced(void **state)
 {
 	struct flow f;
-	struct nf_encoder *e = new_enc(9, 64, 0);
+	struct nf_encoder *e = nft_encoder(9, SOURCE_ID, 64, 0);
 	struct nf_session *s = nf_session_new(NULL);
 
 	(void)state;
@@ -135,35 +113,6 @@ test_nf9_sampling_announced(void **state)
 	nf_session_free(s);
 }
 
-static const uint16_t tpl_small[] = { 8, 4, 12, 4, 1, 4, 2, 4, 22, 4, 21, 4 };
-
-static void
-add_small_template(struct nft_pkt *p, uint16_t id)
-{
-	nft_set_begin(p, 0);
-	wbuf_u16(&p->w, id);
-	wbuf_u16(&p->w, 6);
-	nft_fields(p, tpl_small, 6);
-	nft_set_end(p, 4);
-}
-
-static void
-add_small_data(struct nft_pkt *p, uint16_t id, unsigned n)
-{
-	unsigned i;
-
-	nft_set_begin(p, id);
-	for (i = 0; i < n; i++) {
-		wbuf_u32(&p->w, 0x0a000001 + i);
-		wbuf_u32(&p->w, 0x0a000002);
-		wbuf_u32(&p->w, 100 * (i + 1));
-		wbuf_u32(&p->w, i + 1);
-		wbuf_u32(&p->w, 9000);
-		wbuf_u32(&p->w, 9500);
-	}
-	nft_set_end(p, 4);
-}
-
 static void
 test_nf9_data_before_template(void **state)
 {
@@ -175,7 +124,7 @@ test_nf9_data_before_template(void **state)
 	(void)state;
 	out.n = 0;
 	nft_pkt_v9(&p, 10000, 1500000000, 1, 3);
-	add_small_data(&p, 300, 2);
+	nft_small_data(&p, 300, 2);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
 	assert_int_equal(out.n, 0);
 	assert_int_equal(info.held, 1);
@@ -183,8 +132,8 @@ test_nf9_data_before_template(void **state)
 	assert_int_equal(st.held_sets, 1);
 	/* The template comes, with more data after it in the same packet. */
 	nft_pkt_v9(&p, 20000, 1500000010, 2, 3);
-	add_small_template(&p, 300);
-	add_small_data(&p, 300, 3);
+	nft_small_template(&p, 300);
+	nft_small_data(&p, 300, 3);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
 	assert_int_equal(info.released, 2);
 	assert_int_equal(info.records, 5);
@@ -199,7 +148,7 @@ test_nf9_data_before_template(void **state)
 	assert_int_equal(st.held_sets, 0);
 	/* Another source id of the same exporter has no template 300. */
 	nft_pkt_v9(&p, 20000, 1500000010, 3, 4);
-	add_small_data(&p, 300, 1);
+	nft_small_data(&p, 300, 1);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
 	assert_int_equal(info.held, 1);
 	nf_session_free(s);
@@ -215,17 +164,13 @@ test_nf9_redefinition(void **state)
 
 	(void)state;
 	nft_pkt_v9(&p, 10000, 1500000000, 1, 3);
-	add_small_template(&p, 300);
-	add_small_data(&p, 300, 1);
+	nft_small_template(&p, 300);
+	nft_small_data(&p, 300, 1);
 	out.n = 0;
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
 	assert_int_equal(out.f[0].bytes, 100);
 	nft_pkt_v9(&p, 10000, 1500000000, 2, 3);
-	nft_set_begin(&p, 0);
-	wbuf_u16(&p.w, 300);
-	wbuf_u16(&p.w, 3);
-	nft_fields(&p, tpl2, 3);
-	nft_set_end(&p, 4);
+	nft_template(&p, 300, tpl2, 3);
 	nft_set_begin(&p, 300);
 	wbuf_u32(&p.w, 0x01020304);
 	wbuf_u32(&p.w, 0x05060708);
@@ -253,9 +198,7 @@ test_nf9_hostile(void **state)
 	out.n = 0;
 	/* Truncated header. */
 	nft_pkt_v9(&p, 1, 2, 3, 4);
-	assert_int_equal(
-	    nf_decode(s, p.b, 19, NULL, 0, nft_collect, &out, &info),
-	    NF_ERR_SHORT);
+	assert_int_equal(nft_decode_cut(s, &p, 19, &out, &info), NF_ERR_SHORT);
 	/* Flowset length 0 with a non-zero id, and 3. */
 	nft_pkt_v9(&p, 1, 2, 3, 4);
 	wbuf_u16(&p.w, 300);
@@ -274,47 +217,35 @@ test_nf9_hostile(void **state)
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_FLOWSET);
 	/* Zero padding after the last flowset is fine. */
 	nft_pkt_v9(&p, 1, 2, 3, 4);
-	add_small_template(&p, 300);
+	nft_small_template(&p, 300);
 	wbuf_zero(&p.w, 100);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
 	assert_int_equal(info.templates, 1);
 	/* Template with 0 fields; huge field count; id below 256. */
 	nft_pkt_v9(&p, 1, 2, 3, 4);
-	nft_set_begin(&p, 0);
-	wbuf_u16(&p.w, 301);
-	wbuf_u16(&p.w, 0);
+	nft_tmpl_begin(&p, 0, 301, 0);
 	wbuf_u32(&p.w, 0);
 	nft_set_end(&p, 4);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
 	nft_pkt_v9(&p, 1, 2, 3, 4);
-	nft_set_begin(&p, 0);
-	wbuf_u16(&p.w, 301);
-	wbuf_u16(&p.w, 65535);
-	nft_fields(&p, tpl_small, 6);
+	nft_tmpl_begin(&p, 0, 301, 65535);
+	nft_fields(&p, nft_tpl_small, 6);
 	nft_set_end(&p, 4);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
 	nft_pkt_v9(&p, 1, 2, 3, 4);
-	nft_set_begin(&p, 0);
-	wbuf_u16(&p.w, 255);
-	wbuf_u16(&p.w, 6);
-	nft_fields(&p, tpl_small, 6);
-	nft_set_end(&p, 4);
+	nft_template(&p, 255, nft_tpl_small, 6);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
 	/* A template whose fields are all 0 bytes long. */
 	nft_pkt_v9(&p, 1, 2, 3, 4);
-	nft_set_begin(&p, 0);
-	wbuf_u16(&p.w, 302);
-	wbuf_u16(&p.w, 2);
+	nft_tmpl_begin(&p, 0, 302, 2);
 	wbuf_u32(&p.w, 0x00080000);
 	wbuf_u32(&p.w, 0x000c0000);
 	nft_set_end(&p, 4);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
 	/* Options template with odd lengths. */
 	nft_pkt_v9(&p, 1, 2, 3, 4);
-	nft_set_begin(&p, 1);
-	wbuf_u16(&p.w, 303);
-	wbuf_u16(&p.w, 3);
-	wbuf_u16(&p.w, 4000);
+	nft_tmpl_begin(&p, 1, 303, 3); /* scope length 3 */
+	wbuf_u16(&p.w, 4000);          /* options length */
 	wbuf_zero(&p.w, 8);
 	nft_set_end(&p, 4);
 	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
@@ -350,8 +281,8 @@ test_nf9_template_flood_bounded(void **state)
 	for (i = 0; i < 5000; i++) {
 		/* Many templates from few exporters, then many exporters. */
 		nft_pkt_v9(&p, 1, 2, i, i < 4000 ? i % 4 : i);
-		add_small_template(&p, (uint16_t)(256 + i % 3000));
-		add_small_data(&p, (uint16_t)(256 + (i + 7) % 3000), 10);
+		nft_small_template(&p, (uint16_t)(256 + i % 3000));
+		nft_small_data(&p, (uint16_t)(256 + (i + 7) % 3000), 10);
 		(void)nft_decode(s, &p, &out, &info);
 		out.n = 0;
 	}
@@ -390,7 +321,7 @@ static void
 test_nf9_persistence(void **state)
 {
 	struct flow f[2];
-	struct nf_encoder *e = new_enc(9, 10, 100);
+	struct nf_encoder *e = nft_encoder(9, SOURCE_ID, 10, 100);
 	struct nf_session *s = nf_session_new(NULL), *s2;
 	struct nf_packet_info info;
 	char path[] = "/tmp/test_nf9_saveXXXXXX";
@@ -409,9 +340,7 @@ test_nf9_persistence(void **state)
 	len = nf_encoder_pack(
 	    e, f, 2, NFT_NOW_MS, buf, sizeof(buf), &consumed, &skipped);
 	assert_int_equal(
-	    nf_decode(s, buf, (size_t)len, (struct sockaddr *)&nft_from4, 0,
-		NULL, NULL, &info),
-	    NF_OK);
+	    nft_decode_buf(s, buf, (size_t)len, 0, NULL, &info), NF_OK);
 	assert_int_equal(nf_session_save(s, path), 0);
 	/* A data-only datagram decodes at once in a restarted session. */
 	len = nf_encoder_pack(
@@ -421,9 +350,7 @@ test_nf9_persistence(void **state)
 	assert_int_equal(nf_session_load(s2, path), 0);
 	out.n = 0;
 	assert_int_equal(
-	    nf_decode(s2, buf, (size_t)len, (struct sockaddr *)&nft_from4, 0,
-		nft_collect, &out, &info),
-	    NF_OK);
+	    nft_decode_buf(s2, buf, (size_t)len, 0, &out, &info), NF_OK);
 	assert_int_equal(info.templates, 0);
 	assert_int_equal(out.n, 2);
 	f[0].sampling = 10;
@@ -485,10 +412,8 @@ test_nf9_options_sampler_table(void **state)
 
 	(void)state;
 	nft_pkt_v9(&p, 1000, 1500000000, 1, 9);
-	nft_set_begin(&p, 1);
-	wbuf_u16(&p.w, 400);
-	wbuf_u16(&p.w, 4);
-	wbuf_u16(&p.w, 12);
+	nft_tmpl_begin(&p, 1, 400, 4); /* scope length 4 */
+	wbuf_u16(&p.w, 12);            /* options length */
 	nft_fields(&p, scope, 1);
 	nft_fields(&p, opts, 3);
 	nft_set_end(&p, 4);
@@ -498,11 +423,7 @@ test_nf9_options_sampler_table(void **state)
 	wbuf_u8(&p.w, 2);
 	wbuf_u32(&p.w, 100);
 	nft_set_end(&p, 4);
-	nft_set_begin(&p, 0);
-	wbuf_u16(&p.w, 401);
-	wbuf_u16(&p.w, 5);
-	nft_fields(&p, tpl, 5);
-	nft_set_end(&p, 4);
+	nft_template(&p, 401, tpl, 5);
 	nft_set_begin(&p, 401);
 	/* sampler 5: known; 6: unknown; 0: none; ICMP echo request. */
 	wbuf_u32(&p.w, 1);
@@ -540,7 +461,7 @@ static void
 test_nf9_icmp_type_code(void **state)
 {
 	struct flow f[2];
-	struct nf_encoder *e = new_enc(9, 0, 0);
+	struct nf_encoder *e = nft_encoder(9, SOURCE_ID, 0, 0);
 	struct nf_session *s = nf_session_new(NULL);
 	struct nf_packet_info info;
 	struct nft_pkt p;
@@ -568,19 +489,13 @@ test_nf9_icmp_type_code(void **state)
 	assert_int_equal(n32, 2);
 	out.n = 0;
 	assert_int_equal(
-	    nf_decode(s, buf, (size_t)len, (struct sockaddr *)&nft_from4, 0,
-		nft_collect, &out, &info),
-	    NF_OK);
+	    nft_decode_buf(s, buf, (size_t)len, 0, &out, &info), NF_OK);
 	assert_int_equal(out.n, 2);
 	nft_assert_flow_equal(&out.f[0], &f[0]);
 	nft_assert_flow_equal(&out.f[1], &f[1]);
 	/* A router's record: ICMP_TYPE only, no ports. */
 	nft_pkt_v9(&p, 10000, 1500000000, 0, 5);
-	nft_set_begin(&p, 0);
-	wbuf_u16(&p.w, 300);
-	wbuf_u16(&p.w, 4);
-	nft_fields(&p, tpl, 4);
-	nft_set_end(&p, 1);
+	nft_template(&p, 300, tpl, 4);
 	nft_set_begin(&p, 300);
 	wbuf_u32(&p.w, 0x0a000001);
 	wbuf_u32(&p.w, 0x0a000002);
