@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -276,17 +277,6 @@ nft_decode(struct nf_session *s, struct nft_pkt *p, struct nft_out *o,
 }
 
 /*
- * Decode only the first len bytes of p as they stand (no length patched),
- * with no sender address: for truncated and lying headers.
- */
-static __attribute__((unused)) int
-nft_decode_cut(struct nf_session *s, struct nft_pkt *p, size_t len,
-    struct nft_out *o, struct nf_packet_info *info)
-{
-	return nf_decode(s, p->b, len, NULL, 0, nft_collect, o, info);
-}
-
-/*
  * An encoder of version (5, 9 or 10) with observation domain / source id
  * domain, sampling rate announced, templates every `every` datagrams (0:
  * the default), boot time NFT_BOOT_MS. Fails the test if it cannot.
@@ -331,8 +321,7 @@ nft_roundtrip(struct nf_encoder *e, struct nf_session *s,
 
 /*
  * Round-trip flows[0..n) (nft_roundtrip() at NFT_NOW_MS into o, emptied
- * first) and assert every flow comes back, equal and in order; frees e and
- * s.
+ * first) and assert every flow comes back, equal and in order.
  */
 static __attribute__((unused)) void
 nft_roundtrip_equal(struct nf_encoder *e, struct nf_session *s,
@@ -345,8 +334,63 @@ nft_roundtrip_equal(struct nf_encoder *e, struct nf_session *s,
 	assert_int_equal(o->n, n);
 	for (i = 0; i < n; i++)
 		nft_assert_flow_equal(&o->f[i], &flows[i]);
-	nf_encoder_free(e);
-	nf_session_free(s);
+}
+
+/*
+ * One test's decoder state, made by nft_setup() before it and freed by
+ * nft_teardown() after it (even when an assertion fails): a session with
+ * the default limits, the datagram being built, what the last decode said
+ * and the flows decoded so far (none at the start).
+ */
+struct nft_fix {
+	struct nf_session *s;
+	struct nft_pkt p;
+	struct nf_packet_info info;
+	struct nft_out out;
+};
+
+static __attribute__((unused)) int
+nft_setup(void **state)
+{
+	struct nft_fix *t = calloc(1, sizeof(*t));
+
+	if (t == NULL || (t->s = nf_session_new(NULL)) == NULL) {
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+static __attribute__((unused)) int
+nft_teardown(void **state)
+{
+	struct nft_fix *t = *state;
+
+	nf_session_free(t->s);
+	free(t);
+	return 0;
+}
+
+/* A test that gets a struct nft_fix in *state. */
+#define NFT_TEST(f) cmocka_unit_test_setup_teardown(f, nft_setup, nft_teardown)
+
+/* Finish t->p and decode it with t->s into t->out and t->info. */
+static __attribute__((unused)) int
+nft_fix_decode(struct nft_fix *t)
+{
+	return nft_decode(t->s, &t->p, &t->out, &t->info);
+}
+
+/*
+ * Decode only the first len bytes of t->p as they stand (no length
+ * patched), with no sender address: for truncated and lying headers.
+ */
+static __attribute__((unused)) int
+nft_fix_decode_cut(struct nft_fix *t, size_t len)
+{
+	return nf_decode(
+	    t->s, t->p.b, len, NULL, 0, nft_collect, &t->out, &t->info);
 }
 
 #endif
