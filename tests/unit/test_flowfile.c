@@ -27,10 +27,6 @@
 #define T_END   (T_START + 300)
 #define BLK_V4  (32 + FLOWFILE_BLOCK_RECORDS * 88)
 
-struct ctx {
-	char dir[64];
-};
-
 static uint64_t rng_state = 88172645463325252ULL;
 
 static uint64_t
@@ -97,25 +93,7 @@ make_flows(size_t n, size_t v6_every)
 static int
 setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	if (c == NULL)
-		return -1;
-	if (tdir_make(c->dir, sizeof(c->dir), "flowfile") == -1)
-		return -1;
-	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	if (tdir_remove(c->dir) == -1)
-		return -1;
-	free(c);
-	return 0;
+	return tdir_setup(state, "flowfile");
 }
 
 static void
@@ -169,7 +147,7 @@ read_all(struct flowfile_reader *r, struct flow *out, size_t cap, int *errs,
 static void
 roundtrip(void **state, size_t n, size_t v6_every, enum flowfile_codec codec)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_exporter e[2];
 	const struct flowfile_header *h;
 	struct flowfile_reader *r;
@@ -295,7 +273,7 @@ spit(const char *path, const uint8_t *b, size_t len)
 static void
 test_flowfile_bad_magic(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_reader *r = NULL;
 	struct errbuf eb;
 	char path[512];
@@ -320,7 +298,7 @@ test_flowfile_bad_magic(void **state)
 static void
 test_flowfile_future_version(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_reader *r = NULL;
 	struct errbuf eb;
 	char path[512];
@@ -353,7 +331,7 @@ test_flowfile_future_version(void **state)
 static void
 test_flowfile_truncated(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_reader *r;
 	struct errbuf eb;
 	struct flow *f, *g;
@@ -402,7 +380,7 @@ static void
 flipped(void **state, enum flowfile_codec codec, size_t at_in_block,
     const char *what)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_reader *r;
 	struct errbuf eb;
 	struct flow *f, *g;
@@ -464,7 +442,7 @@ test_flowfile_flipped_block_header_byte(void **state)
 static void
 test_flowfile_not_closed(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_writer *w;
 	struct flowfile_reader *r;
 	struct errbuf eb;
@@ -507,7 +485,7 @@ test_flowfile_not_closed(void **state)
 static void
 test_flowfile_corrupt_exporter_table(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_exporter e[3];
 	struct flowfile_reader *r;
 	struct errbuf eb;
@@ -541,7 +519,7 @@ test_flowfile_corrupt_exporter_table(void **state)
 static void
 test_flowfile_writer_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_opts o = { .codec = 7 };
 	struct flowfile_writer *w, *w2;
 	struct flowfile_exporter e;
@@ -612,7 +590,7 @@ test_flowfile_names(void **state)
 static void
 test_flowfile_publish_nested_no_replace(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	char p1[512], p2[512], want[512];
 	struct stat st;
 
@@ -635,32 +613,34 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_roundtrip_empty, setup, teardown),
+		    test_flowfile_roundtrip_empty, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_roundtrip_one, setup, teardown),
+		    test_flowfile_roundtrip_one, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_roundtrip_many_none, setup, teardown),
+		    test_flowfile_roundtrip_many_none, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_roundtrip_many_zstd, setup, teardown),
+		    test_flowfile_roundtrip_many_zstd, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_bad_magic, setup, teardown),
+		    test_flowfile_bad_magic, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_future_version, setup, teardown),
+		    test_flowfile_future_version, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_truncated, setup, teardown),
+		    test_flowfile_truncated, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_flipped_payload_byte, setup, teardown),
+		    test_flowfile_flipped_payload_byte, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_flipped_block_header_byte, setup, teardown),
+		    test_flowfile_flipped_block_header_byte, setup,
+		    tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_not_closed, setup, teardown),
+		    test_flowfile_not_closed, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_corrupt_exporter_table, setup, teardown),
+		    test_flowfile_corrupt_exporter_table, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_writer_errors, setup, teardown),
+		    test_flowfile_writer_errors, setup, tdir_teardown),
 		cmocka_unit_test(test_flowfile_names),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_publish_nested_no_replace, setup, teardown),
+		    test_flowfile_publish_nested_no_replace, setup,
+		    tdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name("flowfile", tests, NULL, NULL);
