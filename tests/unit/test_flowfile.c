@@ -270,6 +270,33 @@ spit(const char *path, const uint8_t *b, size_t len)
 	fclose(fp);
 }
 
+/*
+ * Write an empty flow file in dir (its name into path[0..plen)) and return
+ * its bytes (malloc'd, *len of them) for a test to damage.
+ */
+static uint8_t *
+empty_file(const char *dir, char *path, size_t plen, size_t *len)
+{
+	write_file(dir, NULL, 0, FLOWFILE_CODEC_NONE, 0, NULL, 0, path, plen);
+	return slurp(path, len);
+}
+
+/*
+ * Write b[0..len) to path; flowfile_open() of it must then fail with a
+ * message that names path and says want.
+ */
+static void
+open_fails(const char *path, const uint8_t *b, size_t len, const char *want)
+{
+	struct flowfile_reader *r = NULL;
+	struct errbuf eb;
+
+	spit(path, b, len);
+	assert_int_equal(flowfile_open(path, &r, &eb), -1);
+	assert_non_null(strstr(eb.msg, path));
+	assert_non_null(strstr(eb.msg, want));
+}
+
 static void
 test_flowfile_bad_magic(void **state)
 {
@@ -280,14 +307,9 @@ test_flowfile_bad_magic(void **state)
 	uint8_t *b;
 	size_t len;
 
-	write_file(c->dir, NULL, 0, FLOWFILE_CODEC_NONE, 0, NULL, 0, path,
-	    sizeof(path));
-	b = slurp(path, &len);
+	b = empty_file(c->dir, path, sizeof(path), &len);
 	b[1] ^= 0x20;
-	spit(path, b, len);
-	assert_int_equal(flowfile_open(path, &r, &eb), -1);
-	assert_non_null(strstr(eb.msg, path));
-	assert_non_null(strstr(eb.msg, "bad magic"));
+	open_fails(path, b, len, "bad magic");
 	/* Short garbage and empty input. */
 	assert_int_equal(flowfile_open_mem(b, 10, "short", &r, &eb), -1);
 	assert_non_null(strstr(eb.msg, "short: truncated header"));
@@ -305,21 +327,12 @@ test_flowfile_future_version(void **state)
 	uint8_t *b;
 	size_t len;
 
-	write_file(c->dir, NULL, 0, FLOWFILE_CODEC_NONE, 0, NULL, 0, path,
-	    sizeof(path));
-	b = slurp(path, &len);
+	b = empty_file(c->dir, path, sizeof(path), &len);
 	b[8] = FLOWFILE_VERSION + 1;
-	spit(path, b, len);
-	assert_int_equal(flowfile_open(path, &r, &eb), -1);
-	assert_non_null(strstr(eb.msg, path));
-	assert_non_null(
-	    strstr(eb.msg, "unsupported flow file format version 3"));
+	open_fails(path, b, len, "unsupported flow file format version 3");
 	/* Version 0 never existed. */
 	b[8] = 0;
-	spit(path, b, len);
-	assert_int_equal(flowfile_open(path, &r, &eb), -1);
-	assert_non_null(
-	    strstr(eb.msg, "unsupported flow file format version 0"));
+	open_fails(path, b, len, "unsupported flow file format version 0");
 	/* A flipped header byte is caught by the header checksum. */
 	b[8] = FLOWFILE_VERSION;
 	b[20] ^= 1;
