@@ -8,8 +8,10 @@
 
 #include <sys/stat.h>
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 

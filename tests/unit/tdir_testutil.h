@@ -10,8 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <cmocka.h>
-
 /*
  * Make /tmp/ft-TAG.XXXXXX (X replaced) into dir[0..len): 0, or -1 when
  * it does not fit or mkdtemp() fails.
