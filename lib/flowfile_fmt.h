@@ -360,35 +360,42 @@ ff_tile16_from(uint8_t *rows, size_t rl, const uint8_t *src, size_t n)
 #endif
 
 /*
- * The inverse of ff_to_planes(): 64 records at a time, with SSE2 sixteen
+ * The inverse of ff_to_planes_chunk(): records c0 .. c0 + m of the n in
+ * the planes at src into rows (m records of rl bytes). With SSE2 sixteen
  * records per tile, else (and for the rest) eight, then byte by byte.
  */
 static inline void
-ff_from_planes(uint8_t *rows, const uint8_t *src, size_t n, size_t rl)
+ff_from_planes_chunk(
+    uint8_t *rows, const uint8_t *src, size_t n, size_t rl, size_t c0, size_t m)
 {
-	size_t c0 = 0, c1, i, k;
+	size_t i0 = 0, i, k, m8 = m & ~(size_t)7;
 
 #ifdef __SSE2__
-	size_t n16 = n & ~(size_t)15;
-
-	for (; c0 < n16; c0 = c1) {
-		c1 = c0 + 64 <= n16 ? c0 + 64 : n16;
-		for (k = 0; k < rl; k += 8)
-			for (i = c0; i < c1; i += 16)
-				ff_tile16_from(
-				    rows + i * rl + k, rl, src + k * n + i, n);
-	}
+	i0 = m & ~(size_t)15;
+	for (k = 0; k < rl; k += 8)
+		for (i = 0; i < i0; i += 16)
+			ff_tile16_from(
+			    rows + i * rl + k, rl, src + k * n + c0 + i, n);
 #endif
-	for (; c0 + 8 <= n; c0 = c1) {
-		c1 = c0 + 64 <= n ? c0 + 64 : n & ~(size_t)7;
-		for (k = 0; k < rl; k += 8)
-			for (i = c0; i < c1; i += 8)
-				ff_tile8(
-				    rows + i * rl + k, rl, src + k * n + i, n);
-	}
-	for (i = n & ~(size_t)7; i < n; i++)
+	for (k = 0; k < rl; k += 8)
+		for (i = i0; i < m8; i += 8)
+			ff_tile8(
+			    rows + i * rl + k, rl, src + k * n + c0 + i, n);
+	for (i = m8; i < m; i++)
 		for (k = 0; k < rl; k++)
-			rows[i * rl + k] = src[k * n + i];
+			rows[i * rl + k] = src[k * n + c0 + i];
+}
+
+/* The inverse of ff_to_planes(), FF_PLANE_CHUNK records at a time. */
+static inline void
+ff_from_planes(uint8_t *rows, const uint8_t *src, size_t n, size_t rl)
+{
+	size_t c0, m;
+
+	for (c0 = 0; c0 < n; c0 += m) {
+		m = n - c0 < FF_PLANE_CHUNK ? n - c0 : FF_PLANE_CHUNK;
+		ff_from_planes_chunk(rows + c0 * rl, src, n, rl, c0, m);
+	}
 }
 
 static inline void

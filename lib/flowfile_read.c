@@ -33,13 +33,16 @@ struct flowfile_reader {
 	uint64_t data_end; /* where blocks end */
 	uint8_t *io;       /* pread buffer (files only) */
 	size_t iocap;
-	uint8_t *raw;    /* decompressed payload */
+	uint8_t *raw;    /* decompressed payload (codec 1) */
 	uint8_t *planes; /* decompressed byte planes (codec 2) */
 	ZSTD_DCtx *dctx;
-	const uint8_t *blk; /* current block's records */
+	const uint8_t *blk; /* current block's records, or its byte planes */
 	uint32_t blk_n;
 	uint32_t blk_cur;
 	int blk_fmt;
+	bool blk_planes;
+	/* Records of a plane block are transposed a chunk at a time here. */
+	uint8_t tile[FF_PLANE_CHUNK * FF_REC_MAX];
 	uint64_t delivered;
 	uint64_t lost;
 	bool damaged;
@@ -427,26 +430,17 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 		return -1;
 	}
 	if (codec != FLOWFILE_CODEC_NONE) {
-		uint8_t *dst;
+		uint8_t **dst =
+		    codec == FF_CODEC_ZSTD_PLANES ? &r->planes : &r->raw;
 
-		if (r->raw == NULL && (r->raw = malloc(FF_RAW_MAX)) == NULL) {
+		if ((*dst == NULL && (*dst = malloc(FF_RAW_MAX)) == NULL) ||
+		    (r->dctx == NULL &&
+			(r->dctx = ZSTD_createDCtx()) == NULL)) {
 			r->lost += nrec;
 			errbuf_set(eb, "%s: out of memory", r->name);
 			return -1;
 		}
-		if (r->dctx == NULL && (r->dctx = ZSTD_createDCtx()) == NULL) {
-			r->lost += nrec;
-			errbuf_set(eb, "%s: out of memory", r->name);
-			return -1;
-		}
-		if (codec == FF_CODEC_ZSTD_PLANES && r->planes == NULL &&
-		    (r->planes = malloc(FF_RAW_MAX)) == NULL) {
-			r->lost += nrec;
-			errbuf_set(eb, "%s: out of memory", r->name);
-			return -1;
-		}
-		dst = codec == FF_CODEC_ZSTD_PLANES ? r->planes : r->raw;
-		z = ZSTD_decompressDCtx(r->dctx, dst, raw_len, p, stored);
+		z = ZSTD_decompressDCtx(r->dctx, *dst, raw_len, p, stored);
 		if (ZSTD_isError(z) || z != raw_len) {
 			r->lost += nrec;
 			errbuf_set(eb,
@@ -455,10 +449,10 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 			    r->name, boff, nrec);
 			return -1;
 		}
-		if (codec == FF_CODEC_ZSTD_PLANES)
-			ff_from_planes(r->raw, r->planes, nrec, rl);
-		p = r->raw;
+		p = *dst;
 	}
+	/* Planes stay planes: flowfile_read() transposes via the L1. */
+	r->blk_planes = codec == FF_CODEC_ZSTD_PLANES;
 	r->blk = p;
 	r->blk_n = nrec;
 	r->blk_cur = 0;
@@ -466,12 +460,43 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 	return 0;
 }
 
+/* Decode n records of format fmt at p into out. */
+static void
+ff_decode_rows(const uint8_t *p, int fmt, struct flow *out, size_t n)
+{
+	size_t i;
+
+	/* Constant lengths, so the compiler unrolls each decode. */
+	if (fmt == FF_FMT_V4)
+		for (i = 0; i < n; i++)
+			ff_decode(p + i * FF_REC_V4, &out[i], FF_FMT_V4);
+	else
+		for (i = 0; i < n; i++)
+			ff_decode(p + i * FF_REC_V6, &out[i], FF_FMT_V6);
+}
+
+/*
+ * Decode the current plane block's next n records into out, a chunk at a
+ * time transposed into the L1-sized tile (never the whole block).
+ */
+static void
+ff_decode_planes(struct flowfile_reader *r, struct flow *out, size_t n)
+{
+	size_t rl = ff_rec_len(r->blk_fmt), done, m;
+
+	for (done = 0; done < n; done += m) {
+		m = n - done < FF_PLANE_CHUNK ? n - done : FF_PLANE_CHUNK;
+		ff_from_planes_chunk(
+		    r->tile, r->blk, r->blk_n, rl, r->blk_cur + done, m);
+		ff_decode_rows(r->tile, r->blk_fmt, out + done, m);
+	}
+}
+
 ssize_t
 flowfile_read(
     struct flowfile_reader *r, struct flow *out, size_t max, struct errbuf *eb)
 {
-	const uint8_t *p;
-	size_t i, n, rl;
+	size_t n;
 	uint64_t seen;
 
 	for (;;) {
@@ -484,17 +509,13 @@ flowfile_read(
 			n = r->blk_n - r->blk_cur;
 			if (n > max)
 				n = max;
-			rl = ff_rec_len(r->blk_fmt);
-			p = r->blk + (size_t)r->blk_cur * rl;
-			if (r->blk_fmt == FF_FMT_V4) {
-				for (i = 0; i < n; i++)
-					ff_decode(p + i * FF_REC_V4, &out[i],
-					    FF_FMT_V4);
-			} else {
-				for (i = 0; i < n; i++)
-					ff_decode(p + i * FF_REC_V6, &out[i],
-					    FF_FMT_V6);
-			}
+			if (r->blk_planes)
+				ff_decode_planes(r, out, n);
+			else
+				ff_decode_rows(r->blk +
+					(size_t)r->blk_cur *
+					    ff_rec_len(r->blk_fmt),
+				    r->blk_fmt, out, n);
 			r->blk_cur += (uint32_t)n;
 			r->delivered += n;
 			return (ssize_t)n;

@@ -239,7 +239,7 @@ agg_classify(struct agg *a, const struct flow *f)
 	struct agg_val x;
 	uint32_t router, rate, sv, dv, ssrc = 0, sdst = 0;
 	uint64_t *cs; /* the cells of the flow's scope slot */
-	const uint16_t *pm;
+	const uint32_t *pm;
 	size_t sseg, dseg, aseg;
 	int dir;
 
@@ -297,9 +297,9 @@ agg_classify(struct agg *a, const struct flow *f)
 	a->st.hits++;
 	dir = (dv & 1) ? AGG_IN : AGG_OUT;
 	aseg = dir == AGG_OUT ? dseg : sseg;
-	if ((pm = c->port_map[f->proto]) != NULL) {
-		ssrc = pm[f->sport];
-		sdst = pm[f->dport];
+	if ((pm = c->port_hi[f->proto]) != NULL) {
+		ssrc = cls_port(c, pm, f->sport);
+		sdst = cls_port(c, pm, f->dport);
 	}
 	agg_cell(cs, CLS_CELL_TOTAL, dir, &x);
 	agg_cell(cs, c->proto_cell[f->proto], dir, &x);

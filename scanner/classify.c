@@ -458,17 +458,58 @@ cls_build_byte_map(struct cls_pool *p, uint32_t *map, size_t n,
 	return 0;
 }
 
+/*
+ * The two stages of protocol proto's port map (map: 65536 set ids):
+ * port_hi[proto][port >> 8] is the set id when the whole 256-port block
+ * has one, else CLS_PORT_SPLIT | b, block b of port_lo by port & 255.
+ * Ephemeral ports mostly fall in whole blocks, so a lookup stays in a
+ * 1 KiB table instead of missing the cache in a 128 KiB one.
+ */
+static int
+cls_port_stages(struct cls *c, int proto, const uint16_t *map)
+{
+	uint32_t *hi;
+	size_t b, k;
+
+	if ((hi = malloc(256 * sizeof(*hi))) == NULL)
+		return -1;
+	c->port_hi[proto] = hi;
+	for (b = 0; b < 256; b++) {
+		const uint16_t *blk = map + b * 256;
+		uint16_t *lo;
+
+		for (k = 1; k < 256 && blk[k] == blk[0]; k++)
+			;
+		if (k == 256) {
+			hi[b] = blk[0];
+			continue;
+		}
+		if (c->n_port_lo % 16 == 0) {
+			lo = realloc(c->port_lo,
+			    (c->n_port_lo + 16) * 256 * sizeof(*lo));
+			if (lo == NULL)
+				return -1;
+			c->port_lo = lo;
+		}
+		memcpy(c->port_lo + c->n_port_lo * 256, blk, 256 * sizeof(*lo));
+		hi[b] = CLS_PORT_SPLIT | (uint32_t)c->n_port_lo++;
+	}
+	return 0;
+}
+
 static int
 cls_build_ports(struct cls *c, struct cls_pool *p, struct errbuf *eb)
 {
 	const struct vocab *v = c->v;
 	struct cls_span *sp = NULL;
 	uint32_t *vals = NULL;
+	uint16_t *map = NULL; /* one protocol's 64 Ki ports, then staged */
 	u128 *st = NULL;
 	size_t n, nseg, i, j, k;
 	int proto, ret = -1;
 
-	if ((sp = calloc(1, sizeof(*sp))) == NULL)
+	if ((sp = calloc(1, sizeof(*sp))) == NULL ||
+	    (map = malloc(65536 * sizeof(*map))) == NULL)
 		goto oom;
 	for (proto = 0; proto < 256; proto++) {
 		n = 0;
@@ -495,9 +536,6 @@ cls_build_ports(struct cls *c, struct cls_pool *p, struct errbuf *eb)
 		if (cls_sweep(p, sp, n, 65535, &st, &vals, &nseg,
 			cls_plain_val) == -1)
 			goto oom;
-		if ((c->port_map[proto] = calloc(65536, sizeof(uint16_t))) ==
-		    NULL)
-			goto oom;
 		for (k = 0; k < nseg; k++) {
 			size_t end = k + 1 < nseg ? (size_t)st[k + 1] : 65536;
 
@@ -507,8 +545,10 @@ cls_build_ports(struct cls *c, struct cls_pool *p, struct errbuf *eb)
 				goto out;
 			}
 			for (i = (size_t)st[k]; i < end; i++)
-				c->port_map[proto][i] = (uint16_t)vals[k];
+				map[i] = (uint16_t)vals[k];
 		}
+		if (cls_port_stages(c, proto, map) == -1)
+			goto oom;
 		free(st);
 		free(vals);
 		st = NULL;
@@ -519,6 +559,7 @@ cls_build_ports(struct cls *c, struct cls_pool *p, struct errbuf *eb)
 oom:
 	errbuf_set(eb, "out of memory building the port tables");
 out:
+	free(map);
 	free(st);
 	free(vals);
 	free(sp);
@@ -722,11 +763,15 @@ cls_cells_svc(struct cls *c, uint32_t *seen)
 	seen[0] = 1;
 	order[n++] = 0;
 	for (p = 0; p < 256; p++)
-		for (port = 0; c->port_map[p] != NULL && port < 65536; port++)
-			if (!seen[c->port_map[p][port]]) {
-				seen[c->port_map[p][port]] = 1;
-				order[n++] = c->port_map[p][port];
+		for (port = 0; c->port_hi[p] != NULL && port < 65536; port++) {
+			uint32_t set =
+			    cls_port(c, c->port_hi[p], (uint16_t)port);
+
+			if (!seen[set]) {
+				seen[set] = 1;
+				order[n++] = set;
 			}
+		}
 	c->n_svc_cells = n;
 	for (i = 0; i < 2 * n; i++) {
 		uint32_t m, set = order[i % n];
@@ -949,7 +994,8 @@ cls_clear(struct cls *c)
 	free(c->v6_start);
 	free(c->v6_val);
 	for (i = 0; i < 256; i++)
-		free(c->port_map[i]);
+		free(c->port_hi[i]);
+	free(c->port_lo);
 	free(c->as_start);
 	free(c->as_val);
 	free(c->ifx);

@@ -19,10 +19,11 @@
 
 #define CLS_NONE UINT32_MAX
 
-#define CLS_V4_BLOCK  0x80000000u
-#define CLS_V4_SEARCH 0x40000000u
-#define CLS_V4_IDX    0x3fffffffu
-#define CLS_V4_MAXBLK 16384 /* at most 16 MiB of /24 stage */
+#define CLS_V4_BLOCK   0x80000000u
+#define CLS_V4_SEARCH  0x40000000u
+#define CLS_V4_IDX     0x3fffffffu
+#define CLS_V4_MAXBLK  16384 /* at most 16 MiB of /24 stage */
+#define CLS_PORT_SPLIT 0x80000000u
 
 /*
  * Counter rows of one scope (the whole site, or one router). Every scope has
@@ -93,8 +94,14 @@ struct cls {
 	uint32_t *v6_val;
 	size_t v6_n;
 
-	/* Per protocol: NULL, or 65536 service set ids by port. */
-	uint16_t *port_map[256];
+	/*
+	 * Per protocol: NULL, or the service set id of each port in two
+	 * stages (cls_port()): 256 entries by port >> 8, each a set id or
+	 * CLS_PORT_SPLIT | b for the 256-entry block b of port_lo.
+	 */
+	uint32_t *port_hi[256];
+	uint16_t *port_lo;
+	size_t n_port_lo;
 	uint32_t proto_set[256];
 	uint32_t tos_set[256];
 	uint32_t *as_start; /* AS segments -> AS group set */
@@ -205,6 +212,18 @@ cls_addr(const struct cls *c, const struct ft_addr *a)
 	if (a->family == FT_AF_INET6)
 		return cls_addr6(c, a);
 	return 0;
+}
+
+/* The service set of port, given a protocol's port_hi (not NULL). */
+static inline uint32_t
+cls_port(const struct cls *c, const uint32_t *hi, uint16_t port)
+{
+	uint32_t e = hi[port >> 8];
+
+	if (e & CLS_PORT_SPLIT)
+		return c->port_lo[(size_t)(e & ~CLS_PORT_SPLIT) * 256 +
+		    (port & 0xff)];
+	return e;
 }
 
 /* The AS segment of asn: its group set is as_val[], its cell as_cell[]. */

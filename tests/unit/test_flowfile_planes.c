@@ -2,7 +2,8 @@
  * The flow-file byte-plane transposition (lib/flowfile_fmt.h) against the
  * definition, byte k of record i at k * n + i: both directions, record
  * lengths of IPv4 and IPv6 blocks, counts around every tile and chunk
- * boundary (8, 16, 64 records) up to a whole block.
+ * boundary (8, 16, 64 records) up to a whole block, and runs of records
+ * from any position (the reader's chunks).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,6 +44,18 @@ check(size_t n, size_t rl)
 		if (back[i] != rows[i])
 			fail_msg("from_planes n=%zu rl=%zu record %zu byte %zu",
 			    n, rl, i / rl, i % rl);
+	/* Any run of up to a chunk from any record, as the reader asks. */
+	for (i = 0; i < n; i += 1 + i % 23) {
+		size_t m = (n - i) % (FF_PLANE_CHUNK + 1);
+
+		memset(back, 0xa5, m * rl + 1);
+		ff_from_planes_chunk(back, planes, n, rl, i, m);
+		if (memcmp(back, rows + i * rl, m * rl) != 0 ||
+		    back[m * rl] != 0xa5)
+			fail_msg("from_planes_chunk n=%zu rl=%zu at %zu, %zu "
+				 "records",
+			    n, rl, i, m);
+	}
 	free(rows);
 	free(planes);
 	free(back);

@@ -526,6 +526,76 @@ test_scanner_addr_stages(void **state)
 	conf_free(cfg);
 }
 
+/*
+ * The two-stage port maps against the definition: for 60 random services
+ * (single ports and ranges, many across 256-port blocks, tcp and udp),
+ * every port of tcp, udp and an unlisted protocol gets exactly the
+ * services whose ranges hold it.
+ */
+static void
+test_scanner_port_stages(void **state)
+{
+	static char text[65536];
+	static const uint8_t protos[] = { 6, 17, 1 };
+	struct vocab v;
+	struct cls c;
+	struct errbuf eb;
+	cfg_t *cfg;
+	size_t len = 0, i, j, pi, n = 60;
+	uint32_t port, want[60], nw, ng;
+	const uint32_t *got;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		uint32_t lo = rnd32() % 65536, w = rnd32() % 4;
+		uint32_t hi =
+		    w == 0 ? lo : lo + rnd32() % (w == 1 ? 300 : 5000);
+
+		if (hi > 65535)
+			hi = 65535;
+		len += (size_t)snprintf(text + len, sizeof(text) - len,
+		    "service \"s%zu\" { ports = { \"%u-%u/%s\" } }\n", i, lo,
+		    hi, i % 3 ? "tcp" : "udp");
+	}
+	cfg = conf_load_string(text, "ports.conf", &eb);
+	assert_non_null(cfg);
+	assert_int_equal(vocab_load(&v, cfg, &eb), 0);
+	assert_int_equal(cls_build(&c, &v, &eb), 0);
+	assert_null(c.port_hi[1]);
+	for (pi = 0; pi < sizeof(protos); pi++)
+		for (port = 0; port < 65536; port++) {
+			nw = 0;
+			for (i = 0; i < v.n_services; i++)
+				for (j = 0; j < v.services[i].n_ports; j++) {
+					const struct vocab_port *pt =
+					    &v.services[i].ports[j];
+
+					if (pt->proto == protos[pi] &&
+					    port >= pt->lo && port <= pt->hi) {
+						want[nw++] = (uint32_t)i;
+						break;
+					}
+				}
+			if (c.port_hi[protos[pi]] == NULL) {
+				assert_int_equal(nw, 0);
+				continue;
+			}
+			got = cls_set(&c,
+			    cls_port(&c, c.port_hi[protos[pi]], (uint16_t)port),
+			    &ng);
+			if (ng != nw ||
+			    (nw > 0 && memcmp(got, want, nw * sizeof(*got))))
+				fail_msg(
+				    "proto %u port %u: %u services, want %u",
+				    protos[pi], port, ng, nw);
+		}
+	/* Only blocks holding a boundary are split. */
+	assert_true(c.n_port_lo <= 2 * n + 2);
+	cls_clear(&c);
+	vocab_clear(&v);
+	conf_free(cfg);
+}
+
 int
 main(void)
 {
@@ -542,6 +612,7 @@ main(void)
 		cmocka_unit_test(test_scanner_vocab_errors),
 		cmocka_unit_test(test_scanner_vocab_parsers),
 		cmocka_unit_test(test_scanner_addr_stages),
+		cmocka_unit_test(test_scanner_port_stages),
 	};
 	return cmocka_run_group_tests_name(
 	    "scanner_classify", tests, setup, teardown);
