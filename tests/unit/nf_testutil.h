@@ -384,14 +384,25 @@ nft_fix_decode(struct nft_fix *t)
 }
 
 /*
+ * Decode buf[0..len) with t->s into t->out and t->info, with no sender
+ * address, at export time now.
+ */
+static __attribute__((unused)) int
+nft_fix_decode_raw(
+    struct nft_fix *t, const uint8_t *buf, size_t len, uint64_t now)
+{
+	return nf_decode(
+	    t->s, buf, len, NULL, now, nft_collect, &t->out, &t->info);
+}
+
+/*
  * Decode only the first len bytes of t->p as they stand (no length
  * patched), with no sender address: for truncated and lying headers.
  */
 static __attribute__((unused)) int
 nft_fix_decode_cut(struct nft_fix *t, size_t len)
 {
-	return nf_decode(
-	    t->s, t->p.b, len, NULL, 0, nft_collect, &t->out, &t->info);
+	return nft_fix_decode_raw(t, t->p.b, len, 0);
 }
 
 #endif
