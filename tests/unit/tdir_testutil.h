@@ -1,7 +1,7 @@
 /*
  * Temporary directories for the unit tests: made under /tmp with a prefix
  * naming the test, removed with everything in them by a file-tree walk
- * (no shell, so no quoting to get wrong).
+ * (no shell, so no quoting to get wrong); and a cmocka fixture of one.
  */
 #ifndef FT_TDIR_TESTUTIL_H
 #define FT_TDIR_TESTUTIL_H
@@ -38,6 +38,55 @@ static inline int
 tdir_remove(const char *dir)
 {
 	return nftw(dir, tdir_rm1, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * A cmocka fixture of one temporary directory. A test's own fixture may
+ * begin with a struct tdir_fix and add fields after it.
+ */
+struct tdir_fix {
+	char dir[64];
+};
+
+/*
+ * For a cmocka setup: allocate size bytes (zeroed; at least a struct
+ * tdir_fix), make its directory /tmp/ft-TAG.* and set *state to it. 0, or
+ * -1 with nothing left behind.
+ */
+static inline int
+tdir_setup_size(void **state, const char *tag, size_t size)
+{
+	struct tdir_fix *t = calloc(1, size);
+
+	if (t == NULL)
+		return -1;
+	if (tdir_make(t->dir, sizeof(t->dir), tag) == -1) {
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+/* tdir_setup_size() of a plain struct tdir_fix. */
+static inline int
+tdir_setup(void **state, const char *tag)
+{
+	return tdir_setup_size(state, tag, sizeof(struct tdir_fix));
+}
+
+/*
+ * A cmocka teardown for tdir_setup(): remove the directory with everything
+ * in it and free the fixture. 0, or -1 if the removal failed.
+ */
+static inline int
+tdir_teardown(void **state)
+{
+	struct tdir_fix *t = *state;
+	int rv = tdir_remove(t->dir);
+
+	free(t);
+	return rv;
 }
 
 #endif

@@ -22,33 +22,10 @@
 #include "lib/afile.h"
 #include "tdir_testutil.h"
 
-struct tdir {
-	char dir[64];
-};
-
 static int
 setup(void **state)
 {
-	struct tdir *t = calloc(1, sizeof(*t));
-
-	if (t == NULL)
-		return -1;
-	if (tdir_make(t->dir, sizeof(t->dir), "afile") == -1) {
-		free(t);
-		return -1;
-	}
-	*state = t;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct tdir *t = *state;
-	int rv = tdir_remove(t->dir);
-
-	free(t);
-	return rv;
+	return tdir_setup(state, "afile");
 }
 
 /* Number of entries in dir besides . and .. */
@@ -86,7 +63,7 @@ slurp(const char *path, char *buf, size_t len)
 static void
 test_afile_commit_replaces(void **state)
 {
-	struct tdir *t = *state;
+	struct tdir_fix *t = *state;
 	struct afile af;
 	char path[128], got[64];
 	struct stat st;
@@ -112,7 +89,7 @@ test_afile_commit_replaces(void **state)
 static void
 test_afile_abort_leaves_nothing(void **state)
 {
-	struct tdir *t = *state;
+	struct tdir_fix *t = *state;
 	struct afile af;
 	char path[128], got[64];
 
@@ -135,7 +112,7 @@ test_afile_abort_leaves_nothing(void **state)
 static void
 test_afile_errors(void **state)
 {
-	struct tdir *t = *state;
+	struct tdir_fix *t = *state;
 	struct afile af;
 	char path[128];
 
@@ -170,7 +147,7 @@ test_afile_errors(void **state)
 static void
 test_afile_mkdirs(void **state)
 {
-	struct tdir *t = *state;
+	struct tdir_fix *t = *state;
 	char path[160], file[200];
 	struct stat st;
 
@@ -231,13 +208,13 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		    test_afile_commit_replaces, setup, teardown),
+		    test_afile_commit_replaces, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_afile_abort_leaves_nothing, setup, teardown),
+		    test_afile_abort_leaves_nothing, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_afile_errors, setup, teardown),
+		    test_afile_errors, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_afile_mkdirs, setup, teardown),
+		    test_afile_mkdirs, setup, tdir_teardown),
 		cmocka_unit_test(test_afile_write_fd_all),
 	};
 	return cmocka_run_group_tests_name("afile", tests, NULL, NULL);

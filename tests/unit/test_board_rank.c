@@ -11,27 +11,8 @@
 
 #include <cmocka.h>
 
+#include "addr_testutil.h"
 #include "scanner/board_int.h"
-
-static struct ft_addr
-v4(uint32_t a)
-{
-	struct ft_addr x;
-
-	ft_addr_set_v4(&x, a);
-	return x;
-}
-
-static struct ft_addr
-v6(uint8_t low)
-{
-	uint8_t b[16] = { 0x20, 0x01, 0x0d, 0xb8 };
-	struct ft_addr x;
-
-	b[15] = low;
-	ft_addr_set_v6(&x, b);
-	return x;
-}
 
 static void
 test_board_rank_order_ties(void **state)
@@ -43,15 +24,15 @@ test_board_rank_order_ties(void **state)
 
 	(void)state;
 	/* bytes in: .5 = 500, .3 = 300, .4 = 300 (tie), ::1 = 300, .9 = 0 */
-	a = v4(0x0a000005);
+	a = taddr_v4(0x0a000005);
 	hosttab_add(t, &a, HOST_IN, 500, 1, 1);
-	a = v4(0x0a000004);
+	a = taddr_v4(0x0a000004);
 	hosttab_add(t, &a, HOST_IN, 300, 5, 1);
-	a = v6(1);
+	a = taddr_v6(1);
 	hosttab_add(t, &a, HOST_IN, 300, 2, 7);
-	a = v4(0x0a000003);
+	a = taddr_v4(0x0a000003);
 	hosttab_add(t, &a, HOST_IN, 300, 3, 1);
-	a = v4(0x0a000009);
+	a = taddr_v4(0x0a000009);
 	hosttab_add(t, &a, HOST_OUT, 10, 1, 1);
 
 	assert_int_equal(board_rank_init(&r, 3), 0);
@@ -93,7 +74,7 @@ test_board_rank_many(void **state)
 
 	(void)state;
 	for (i = 0; i < 5000; i++) {
-		a = v4(0x0a000000 + i);
+		a = taddr_v4(0x0a000000 + i);
 		/* values repeat every 1000: ties everywhere */
 		hosttab_add(
 		    t, &a, HOST_IN, (i * 7919) % 1000 + 1, i % 13 + 1, 1);

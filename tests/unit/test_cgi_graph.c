@@ -4,8 +4,6 @@
  * newline, generated variable names), the mirrored layout and shares are
  * there, and the caching arithmetic lands on interval boundaries.
  */
-#include <sys/stat.h>
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,68 +19,25 @@
 #include "cgi/graph.h"
 #include "cgi/http.h"
 #include "cgi/query.h"
+#include "cgi_testutil.h"
 #include "lib/conf.h"
-#include "tdir_testutil.h"
-
-struct fixture {
-	char dir[64];
-	cfg_t *cfg;
-	struct cgiconf cc;
-	struct catalog cat;
-};
-
-static void
-touch(const char *dir, const char *name)
-{
-	char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fclose(fp);
-}
 
 static int
 setup(void **state)
 {
-	static const char *top[] = { "total.rrd", "protocol_tcp.rrd",
+	static const char *const top[] = { "total.rrd", "protocol_tcp.rrd",
 		"protocol_udp.rrd", "service_http_src.rrd",
 		"service_http_dst.rrd", NULL };
-	struct fixture *f = calloc(1, sizeof(*f));
-	char conf[512], sub[128];
-	struct errbuf eb;
-	int i;
+	static const char *const gw1[] = { "total.rrd", NULL };
+	struct cgit_fix *f = cgit_new("cgi_graph");
 
-	assert_non_null(f);
-	assert_int_equal(tdir_make(f->dir, sizeof(f->dir), "cgi_graph"), 0);
-	for (i = 0; top[i] != NULL; i++)
-		touch(f->dir, top[i]);
-	snprintf(sub, sizeof(sub), "%s/gw1", f->dir);
-	assert_int_equal(mkdir(sub, 0755), 0);
-	touch(sub, "total.rrd");
-	snprintf(conf, sizeof(conf),
+	cgit_files(f, NULL, top);
+	cgit_files(f, "gw1", gw1);
+	cgit_load(f,
 	    "router \"gw1\" { address = \"192.0.2.1\" }\n"
 	    "cgi { rrd_dir = \"%s\" title = \"T\" interval = 300 }\n",
 	    f->dir);
-	f->cfg = conf_load_string(conf, "test.conf", &eb);
-	if (f->cfg == NULL)
-		fail_msg("%s", eb.msg);
-	assert_int_equal(cgiconf_load(f->cfg, &f->cc, &eb), 0);
-	assert_int_equal(catalog_load(&f->cat, &f->cc, &eb), 0);
 	*state = f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *f = *state;
-	catalog_clear(&f->cat);
-	cgiconf_clear(&f->cc);
-	conf_free(f->cfg);
-	assert_int_equal(tdir_remove(f->dir), 0);
-	free(f);
 	return 0;
 }
 
@@ -100,7 +55,7 @@ count_prefix(const struct graph_argv *av, const char *pre)
 static void
 test_graph_args_from_catalog_only(void **state)
 {
-	struct fixture *f = *state;
+	struct cgit_fix *f = *state;
 	const struct catalog_item *items[QUERY_MAX_ITEMS];
 	struct graph_argv av = { 0 };
 	struct graph_req r;
@@ -148,7 +103,7 @@ test_graph_args_from_catalog_only(void **state)
 static void
 test_graph_options(void **state)
 {
-	struct fixture *f = *state;
+	struct cgit_fix *f = *state;
 	const struct catalog_item *items[QUERY_MAX_ITEMS];
 	struct graph_argv av = { 0 };
 	struct graph_req r;
@@ -212,9 +167,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		    test_graph_args_from_catalog_only, setup, teardown),
+		    test_graph_args_from_catalog_only, setup, cgit_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_graph_options, setup, teardown),
+		    test_graph_options, setup, cgit_teardown),
 		cmocka_unit_test(test_http_caching),
 	};
 	return cmocka_run_group_tests_name("cgi_graph", tests, NULL, NULL);

@@ -4,8 +4,6 @@
  * argument syntax, control bytes, oversize, repeats), catalog matching
  * over a generated RRD directory, and HTML escaping of echoed text.
  */
-#include <sys/stat.h>
-
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,8 +19,8 @@
 #include "cgi/cgiconf.h"
 #include "cgi/html.h"
 #include "cgi/query.h"
+#include "cgi_testutil.h"
 #include "lib/conf.h"
-#include "tdir_testutil.h"
 
 static int
 parse(const char *qs, struct query *q)
@@ -293,30 +291,10 @@ test_html_escapes(void **state)
 	free(buf);
 }
 
-/* A scanner-like RRD directory: files only need the right names here. */
-struct fixture {
-	char dir[64];
-	cfg_t *cfg;
-	struct cgiconf cc;
-	struct catalog cat;
-};
-
-static void
-touch(const char *dir, const char *name)
-{
-	char path[512];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fclose(fp);
-}
-
 static int
 setup_catalog(void **state)
 {
-	static const char *top[] = { "total.rrd", "protocol_tcp.rrd",
+	static const char *const top[] = { "total.rrd", "protocol_tcp.rrd",
 		"protocol_udp.rrd", "service_http_src.rrd",
 		"service_http_dst.rrd", "network_web.rrd",
 		"network_web_service_http.rrd",
@@ -324,54 +302,29 @@ setup_catalog(void **state)
 		"tos_ef.rrd", "interface_uplink.rrd",
 		"interface_uplink_as_google.rrd", "internal.rrd", "transit.rrd",
 		"bad name.rrd", "notes.txt", "x:y.rrd", NULL };
-	struct fixture *f = calloc(1, sizeof(*f));
-	char conf[1024], sub[128];
-	struct errbuf eb;
-	int i;
+	static const char *const gw1[] = { "total.rrd", "protocol_tcp.rrd",
+		NULL };
+	static const char *const notarouter[] = { "total.rrd", NULL };
+	struct cgit_fix *f = cgit_new("cgi_query");
 
-	assert_non_null(f);
-	assert_int_equal(tdir_make(f->dir, sizeof(f->dir), "cgi_query"), 0);
-	for (i = 0; top[i] != NULL; i++)
-		touch(f->dir, top[i]);
-	snprintf(sub, sizeof(sub), "%s/gw1", f->dir);
-	assert_int_equal(mkdir(sub, 0755), 0);
-	touch(sub, "total.rrd");
-	touch(sub, "protocol_tcp.rrd");
-	snprintf(sub, sizeof(sub), "%s/notarouter", f->dir);
-	assert_int_equal(mkdir(sub, 0755), 0);
-	touch(sub, "total.rrd");
-	snprintf(conf, sizeof(conf),
+	cgit_files(f, NULL, top);
+	cgit_files(f, "gw1", gw1);
+	cgit_files(f, "notarouter", notarouter);
+	cgit_load(f,
 	    "router \"gw1\" { address = \"192.0.2.1\" }\n"
 	    "router \"gw2\" { address = \"192.0.2.2\" }\n"
 	    "network \"a_service_b\" { prefixes = { \"10.0.0.0/8\" } "
 	    "services = { \"c\" } }\n"
 	    "cgi { rrd_dir = \"%s\" }\n",
 	    f->dir);
-	f->cfg = conf_load_string(conf, "test.conf", &eb);
-	if (f->cfg == NULL)
-		fail_msg("%s", eb.msg);
-	assert_int_equal(cgiconf_load(f->cfg, &f->cc, &eb), 0);
-	assert_int_equal(catalog_load(&f->cat, &f->cc, &eb), 0);
 	*state = f;
-	return 0;
-}
-
-static int
-teardown_catalog(void **state)
-{
-	struct fixture *f = *state;
-	catalog_clear(&f->cat);
-	cgiconf_clear(&f->cc);
-	conf_free(f->cfg);
-	assert_int_equal(tdir_remove(f->dir), 0);
-	free(f);
 	return 0;
 }
 
 static void
 test_catalog_discovers(void **state)
 {
-	struct fixture *f = *state;
+	struct cgit_fix *f = *state;
 	const struct catalog_item *it;
 
 	assert_int_equal(f->cat.nrouters, 1); /* gw2 has no directory */
@@ -403,7 +356,7 @@ test_catalog_discovers(void **state)
 static void
 test_catalog_resolve(void **state)
 {
-	struct fixture *f = *state;
+	struct cgit_fix *f = *state;
 	const struct catalog_item *out[QUERY_MAX_ITEMS];
 	struct errbuf eb;
 	struct query q;
@@ -514,9 +467,9 @@ main(void)
 		cmocka_unit_test(test_query_wants_image),
 		cmocka_unit_test(test_html_escapes),
 		cmocka_unit_test_setup_teardown(
-		    test_catalog_discovers, setup_catalog, teardown_catalog),
+		    test_catalog_discovers, setup_catalog, cgit_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_catalog_resolve, setup_catalog, teardown_catalog),
+		    test_catalog_resolve, setup_catalog, cgit_teardown),
 		cmocka_unit_test(test_cgiconf_rejects_bad_values),
 		cmocka_unit_test(test_cgiconf_sample_config),
 	};

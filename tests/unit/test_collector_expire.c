@@ -26,29 +26,10 @@
 #define DAY 86400ULL
 #define T0  1700006400ULL /* 2023-11-15T00:00:00Z */
 
-struct ctx {
-	char dir[64];
-};
-
 static int
 setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	if (tdir_make(c->dir, sizeof(c->dir), "exp") == -1)
-		return -1;
-	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-	int rv = tdir_remove(c->dir);
-
-	free(c);
-	return rv;
+	return tdir_setup(state, "exp");
 }
 
 /* A file named for start holding size bytes, nested YYYY/YYYY-MM/... */
@@ -79,7 +60,7 @@ exists(const char *p)
 static void
 test_expire_by_age_removes_empty_dirs(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	char p[4][PATH_MAX], daydir[PATH_MAX], yeardir[PATH_MAX];
 	struct expire_opts o = { .dir = c->dir, .max_age = 2 * DAY };
 	struct expire_result res;
@@ -110,7 +91,7 @@ test_expire_by_age_removes_empty_dirs(void **state)
 static void
 test_expire_by_size_oldest_first(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	char p[5][PATH_MAX];
 	struct expire_opts o = { .dir = c->dir, .max_bytes = 2500 };
 	struct expire_result res;
@@ -138,7 +119,7 @@ test_expire_by_size_oldest_first(void **state)
 static void
 test_expire_ignores_other_names(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	char p[PATH_MAX], other[PATH_MAX], inprog[PATH_MAX];
 	struct expire_opts o = { .dir = c->dir, .max_bytes = 1 };
 	struct expire_result res;
@@ -162,7 +143,7 @@ test_expire_ignores_other_names(void **state)
 static void
 test_expire_dry_run(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	char p[PATH_MAX];
 	struct expire_opts o = {
 		.dir = c->dir, .max_age = DAY, .max_bytes = 1, .dry_run = true
@@ -191,13 +172,14 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		    test_expire_by_age_removes_empty_dirs, setup, teardown),
+		    test_expire_by_age_removes_empty_dirs, setup,
+		    tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_expire_by_size_oldest_first, setup, teardown),
+		    test_expire_by_size_oldest_first, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_expire_ignores_other_names, setup, teardown),
+		    test_expire_ignores_other_names, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_expire_dry_run, setup, teardown),
+		    test_expire_dry_run, setup, tdir_teardown),
 		cmocka_unit_test(test_expire_missing_dir),
 	};
 

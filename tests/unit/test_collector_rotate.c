@@ -22,29 +22,10 @@
 
 #define T0 1700000100ULL /* 2023-11-14T22:15:00Z, a 300 s boundary */
 
-struct ctx {
-	char dir[64];
-};
-
 static int
 setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	if (tdir_make(c->dir, sizeof(c->dir), "rot") == -1)
-		return -1;
-	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-	int rv = tdir_remove(c->dir);
-
-	free(c);
-	return rv;
+	return tdir_setup(state, "rot");
 }
 
 static struct rotate *
@@ -132,7 +113,7 @@ test_rotate_bin_math(void **state)
 static void
 test_rotate_pick_and_due(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct rotate *r = new_rot(c->dir, 300, 0, false);
 	struct flow f;
 	bool late;
@@ -159,7 +140,7 @@ test_rotate_pick_and_due(void **state)
 static void
 test_rotate_export_time_binning(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct rotate *r = new_rot(c->dir, 300, 0, true);
 	struct flow f;
 	bool late;
@@ -181,7 +162,7 @@ test_rotate_export_time_binning(void **state)
 static void
 test_rotate_publish_on_boundary(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct rotate *r = new_rot(c->dir, 300, 0, false);
 	struct flowfile_exporter x;
 	char path[PATH_MAX], path2[PATH_MAX];
@@ -222,7 +203,7 @@ test_rotate_publish_on_boundary(void **state)
 static void
 test_rotate_empty_interval_gets_a_file(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct rotate *r = new_rot(c->dir, 60, 0, false);
 	char path[PATH_MAX];
 	uint64_t start;
@@ -236,7 +217,7 @@ test_rotate_empty_interval_gets_a_file(void **state)
 static void
 test_rotate_abort_leaves_nothing(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct rotate *r = new_rot(c->dir, 300, 0, false);
 	struct flow f;
 	int complete, other;
@@ -251,7 +232,7 @@ test_rotate_abort_leaves_nothing(void **state)
 static void
 test_rotate_post_command(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct rotate *r = new_rot(c->dir, 300, 3, false);
 	char cmd[512], mark[128], path[PATH_MAX], got[PATH_MAX];
 	FILE *fp;
@@ -283,17 +264,18 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rotate_bin_math),
 		cmocka_unit_test_setup_teardown(
-		    test_rotate_pick_and_due, setup, teardown),
+		    test_rotate_pick_and_due, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_rotate_export_time_binning, setup, teardown),
+		    test_rotate_export_time_binning, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_rotate_publish_on_boundary, setup, teardown),
+		    test_rotate_publish_on_boundary, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_rotate_empty_interval_gets_a_file, setup, teardown),
+		    test_rotate_empty_interval_gets_a_file, setup,
+		    tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_rotate_abort_leaves_nothing, setup, teardown),
+		    test_rotate_abort_leaves_nothing, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_rotate_post_command, setup, teardown),
+		    test_rotate_post_command, setup, tdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name(

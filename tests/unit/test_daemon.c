@@ -25,35 +25,22 @@
 #include "lib/daemon.h"
 #include "tdir_testutil.h"
 
-struct tdir {
-	char dir[64];
+struct fix {
+	struct tdir_fix
+	    d; /* first, for tdir_setup_size() and tdir_teardown() */
 	char pidfile[128];
 };
 
 static int
 setup(void **state)
 {
-	struct tdir *t = calloc(1, sizeof(*t));
+	struct fix *t;
 
-	if (t == NULL)
+	if (tdir_setup_size(state, "daemon", sizeof(*t)) == -1)
 		return -1;
-	if (tdir_make(t->dir, sizeof(t->dir), "daemon") == -1) {
-		free(t);
-		return -1;
-	}
-	snprintf(t->pidfile, sizeof(t->pidfile), "%s/test.pid", t->dir);
-	*state = t;
+	t = *state;
+	snprintf(t->pidfile, sizeof(t->pidfile), "%s/test.pid", t->d.dir);
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct tdir *t = *state;
-	int rv = tdir_remove(t->dir);
-
-	free(t);
-	return rv;
 }
 
 /* The pid in path, or -1. */
@@ -74,7 +61,7 @@ read_pid(const char *path)
 static void
 test_daemon_pidfile_create_remove(void **state)
 {
-	struct tdir *t = *state;
+	struct fix *t = *state;
 
 	assert_int_equal(daemon_pidfile_write(t->pidfile), 0);
 	assert_int_equal(read_pid(t->pidfile), (long)getpid());
@@ -90,7 +77,7 @@ test_daemon_pidfile_create_remove(void **state)
 static void
 test_daemon_pidfile_second_instance(void **state)
 {
-	struct tdir *t = *state;
+	struct fix *t = *state;
 	int ready[2], done[2];
 	char c = 0;
 	pid_t pid;
@@ -136,7 +123,7 @@ test_daemon_pidfile_second_instance(void **state)
 static void
 test_daemon_pidfile_stale_garbage(void **state)
 {
-	struct tdir *t = *state;
+	struct fix *t = *state;
 	FILE *fp;
 
 	/* A long pid left by nobody holding a lock, and junk after it. */
@@ -233,13 +220,13 @@ test_daemon_drop_privs(void **state)
 static void
 test_daemon_detach(void **state)
 {
-	struct tdir *t = *state;
+	struct fix *t = *state;
 	char path[160];
 	pid_t pid;
 	int status, fd, i;
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
 
-	snprintf(path, sizeof(path), "%s/detached", t->dir);
+	snprintf(path, sizeof(path), "%s/detached", t->d.dir);
 	if ((pid = fork()) == 0) {
 		if (daemon_pidfile_write(t->pidfile) == -1)
 			_exit(5);
@@ -279,16 +266,16 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		    test_daemon_pidfile_create_remove, setup, teardown),
+		    test_daemon_pidfile_create_remove, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_daemon_pidfile_second_instance, setup, teardown),
+		    test_daemon_pidfile_second_instance, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_daemon_pidfile_stale_garbage, setup, teardown),
+		    test_daemon_pidfile_stale_garbage, setup, tdir_teardown),
 		cmocka_unit_test(test_daemon_pidfile_bad_dir),
 		cmocka_unit_test(test_daemon_signal_flags),
 		cmocka_unit_test(test_daemon_drop_privs),
 		cmocka_unit_test_setup_teardown(
-		    test_daemon_detach, setup, teardown),
+		    test_daemon_detach, setup, tdir_teardown),
 	};
 	return cmocka_run_group_tests_name("daemon", tests, NULL, NULL);
 }

@@ -27,10 +27,6 @@
 #define T_END   (T_START + 300)
 #define BLK_V4  (32 + FLOWFILE_BLOCK_RECORDS * 88)
 
-struct ctx {
-	char dir[64];
-};
-
 static uint64_t rng_state = 88172645463325252ULL;
 
 static uint64_t
@@ -97,25 +93,7 @@ make_flows(size_t n, size_t v6_every)
 static int
 setup(void **state)
 {
-	struct ctx *c = calloc(1, sizeof(*c));
-
-	if (c == NULL)
-		return -1;
-	if (tdir_make(c->dir, sizeof(c->dir), "flowfile") == -1)
-		return -1;
-	*state = c;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct ctx *c = *state;
-
-	if (tdir_remove(c->dir) == -1)
-		return -1;
-	free(c);
-	return 0;
+	return tdir_setup(state, "flowfile");
 }
 
 static void
@@ -169,7 +147,7 @@ read_all(struct flowfile_reader *r, struct flow *out, size_t cap, int *errs,
 static void
 roundtrip(void **state, size_t n, size_t v6_every, enum flowfile_codec codec)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_exporter e[2];
 	const struct flowfile_header *h;
 	struct flowfile_reader *r;
@@ -292,24 +270,46 @@ spit(const char *path, const uint8_t *b, size_t len)
 	fclose(fp);
 }
 
+/*
+ * Write an empty flow file in dir (its name into path[0..plen)) and return
+ * its bytes (malloc'd, *len of them) for a test to damage.
+ */
+static uint8_t *
+empty_file(const char *dir, char *path, size_t plen, size_t *len)
+{
+	write_file(dir, NULL, 0, FLOWFILE_CODEC_NONE, 0, NULL, 0, path, plen);
+	return slurp(path, len);
+}
+
+/*
+ * Write b[0..len) to path; flowfile_open() of it must then fail with a
+ * message that names path and says want.
+ */
+static void
+open_fails(const char *path, const uint8_t *b, size_t len, const char *want)
+{
+	struct flowfile_reader *r = NULL;
+	struct errbuf eb;
+
+	spit(path, b, len);
+	assert_int_equal(flowfile_open(path, &r, &eb), -1);
+	assert_non_null(strstr(eb.msg, path));
+	assert_non_null(strstr(eb.msg, want));
+}
+
 static void
 test_flowfile_bad_magic(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_reader *r = NULL;
 	struct errbuf eb;
 	char path[512];
 	uint8_t *b;
 	size_t len;
 
-	write_file(c->dir, NULL, 0, FLOWFILE_CODEC_NONE, 0, NULL, 0, path,
-	    sizeof(path));
-	b = slurp(path, &len);
+	b = empty_file(c->dir, path, sizeof(path), &len);
 	b[1] ^= 0x20;
-	spit(path, b, len);
-	assert_int_equal(flowfile_open(path, &r, &eb), -1);
-	assert_non_null(strstr(eb.msg, path));
-	assert_non_null(strstr(eb.msg, "bad magic"));
+	open_fails(path, b, len, "bad magic");
 	/* Short garbage and empty input. */
 	assert_int_equal(flowfile_open_mem(b, 10, "short", &r, &eb), -1);
 	assert_non_null(strstr(eb.msg, "short: truncated header"));
@@ -320,28 +320,19 @@ test_flowfile_bad_magic(void **state)
 static void
 test_flowfile_future_version(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_reader *r = NULL;
 	struct errbuf eb;
 	char path[512];
 	uint8_t *b;
 	size_t len;
 
-	write_file(c->dir, NULL, 0, FLOWFILE_CODEC_NONE, 0, NULL, 0, path,
-	    sizeof(path));
-	b = slurp(path, &len);
+	b = empty_file(c->dir, path, sizeof(path), &len);
 	b[8] = FLOWFILE_VERSION + 1;
-	spit(path, b, len);
-	assert_int_equal(flowfile_open(path, &r, &eb), -1);
-	assert_non_null(strstr(eb.msg, path));
-	assert_non_null(
-	    strstr(eb.msg, "unsupported flow file format version 3"));
+	open_fails(path, b, len, "unsupported flow file format version 3");
 	/* Version 0 never existed. */
 	b[8] = 0;
-	spit(path, b, len);
-	assert_int_equal(flowfile_open(path, &r, &eb), -1);
-	assert_non_null(
-	    strstr(eb.msg, "unsupported flow file format version 0"));
+	open_fails(path, b, len, "unsupported flow file format version 0");
 	/* A flipped header byte is caught by the header checksum. */
 	b[8] = FLOWFILE_VERSION;
 	b[20] ^= 1;
@@ -353,7 +344,7 @@ test_flowfile_future_version(void **state)
 static void
 test_flowfile_truncated(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_reader *r;
 	struct errbuf eb;
 	struct flow *f, *g;
@@ -402,7 +393,7 @@ static void
 flipped(void **state, enum flowfile_codec codec, size_t at_in_block,
     const char *what)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_reader *r;
 	struct errbuf eb;
 	struct flow *f, *g;
@@ -464,7 +455,7 @@ test_flowfile_flipped_block_header_byte(void **state)
 static void
 test_flowfile_not_closed(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_writer *w;
 	struct flowfile_reader *r;
 	struct errbuf eb;
@@ -507,7 +498,7 @@ test_flowfile_not_closed(void **state)
 static void
 test_flowfile_corrupt_exporter_table(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_exporter e[3];
 	struct flowfile_reader *r;
 	struct errbuf eb;
@@ -541,7 +532,7 @@ test_flowfile_corrupt_exporter_table(void **state)
 static void
 test_flowfile_writer_errors(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	struct flowfile_opts o = { .codec = 7 };
 	struct flowfile_writer *w, *w2;
 	struct flowfile_exporter e;
@@ -612,7 +603,7 @@ test_flowfile_names(void **state)
 static void
 test_flowfile_publish_nested_no_replace(void **state)
 {
-	struct ctx *c = *state;
+	struct tdir_fix *c = *state;
 	char p1[512], p2[512], want[512];
 	struct stat st;
 
@@ -635,32 +626,34 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_roundtrip_empty, setup, teardown),
+		    test_flowfile_roundtrip_empty, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_roundtrip_one, setup, teardown),
+		    test_flowfile_roundtrip_one, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_roundtrip_many_none, setup, teardown),
+		    test_flowfile_roundtrip_many_none, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_roundtrip_many_zstd, setup, teardown),
+		    test_flowfile_roundtrip_many_zstd, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_bad_magic, setup, teardown),
+		    test_flowfile_bad_magic, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_future_version, setup, teardown),
+		    test_flowfile_future_version, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_truncated, setup, teardown),
+		    test_flowfile_truncated, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_flipped_payload_byte, setup, teardown),
+		    test_flowfile_flipped_payload_byte, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_flipped_block_header_byte, setup, teardown),
+		    test_flowfile_flipped_block_header_byte, setup,
+		    tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_not_closed, setup, teardown),
+		    test_flowfile_not_closed, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_corrupt_exporter_table, setup, teardown),
+		    test_flowfile_corrupt_exporter_table, setup, tdir_teardown),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_writer_errors, setup, teardown),
+		    test_flowfile_writer_errors, setup, tdir_teardown),
 		cmocka_unit_test(test_flowfile_names),
 		cmocka_unit_test_setup_teardown(
-		    test_flowfile_publish_nested_no_replace, setup, teardown),
+		    test_flowfile_publish_nested_no_replace, setup,
+		    tdir_teardown),
 	};
 
 	return cmocka_run_group_tests_name("flowfile", tests, NULL, NULL);

@@ -10,37 +10,16 @@
 
 #include <cmocka.h>
 
+#include "addr_testutil.h"
 #include "lib/addr.h"
 #include "scanner/hosttab.h"
-
-static struct ft_addr
-v4(uint32_t a)
-{
-	struct ft_addr x;
-
-	ft_addr_set_v4(&x, a);
-	return x;
-}
-
-static struct ft_addr
-v6(uint32_t low)
-{
-	uint8_t b[16] = { 0x20, 0x01, 0x0d, 0xb8 };
-	struct ft_addr x;
-
-	b[12] = low >> 24;
-	b[13] = low >> 16;
-	b[14] = low >> 8;
-	b[15] = low;
-	ft_addr_set_v6(&x, b);
-	return x;
-}
 
 static void
 test_hosttab_counts(void **state)
 {
 	struct hosttab *t = hosttab_new(8);
-	struct ft_addr a = v4(0x0a000001), b = v6(1), c = v4(1);
+	struct ft_addr a = taddr_v4(0x0a000001), b = taddr_v6(1),
+		       c = taddr_v4(1);
 	const struct host_entry *e;
 
 	(void)state;
@@ -79,14 +58,14 @@ test_hosttab_overflow_reset(void **state)
 	(void)state;
 	assert_non_null(t);
 	for (i = 0; i < 5; i++) {
-		a = v4(0xc0a80000 + i);
+		a = taddr_v4(0xc0a80000 + i);
 		hosttab_add(t, &a, HOST_OUT, 10, 1, 1);
 	}
 	assert_int_equal(hosttab_count(t), 3);
 	assert_int_equal(hosttab_overflow(t)->bytes[HOST_OUT], 20);
 	assert_int_equal(hosttab_overflow(t)->flows[HOST_OUT], 2);
 	/* A known host still counts to itself when the table is full. */
-	a = v4(0xc0a80000);
+	a = taddr_v4(0xc0a80000);
 	hosttab_add(t, &a, HOST_IN, 5, 1, 1);
 	assert_int_equal(hosttab_find(t, &a)->c.bytes[HOST_IN], 5);
 	assert_int_equal(hosttab_overflow(t)->bytes[HOST_IN], 0);
@@ -95,7 +74,7 @@ test_hosttab_overflow_reset(void **state)
 	assert_int_equal(hosttab_count(t), 0);
 	assert_null(hosttab_find(t, &a));
 	assert_int_equal(hosttab_overflow(t)->bytes[HOST_OUT], 0);
-	a = v6(9);
+	a = taddr_v6(9);
 	hosttab_add(t, &a, HOST_IN, 1, 1, 1);
 	assert_int_equal(hosttab_count(t), 1);
 	assert_int_equal(hosttab_find(t, &a)->c.bytes[HOST_IN], 1);
@@ -114,17 +93,17 @@ test_hosttab_many(void **state)
 	assert_non_null(t);
 	for (round = 0; round < 2; round++) {
 		for (i = 0; i < n; i++) {
-			a = v4(0x0a000000 + i * 256);
+			a = taddr_v4(0x0a000000 + i * 256);
 			hosttab_add(t, &a, HOST_IN, i, 1, 1);
-			a = v6(i);
+			a = taddr_v6(i);
 			hosttab_add(t, &a, HOST_OUT, i, 1, 1);
 		}
 		assert_int_equal(hosttab_count(t), 2 * n);
 		for (i = 0; i < n; i += 997) {
-			a = v6(i);
+			a = taddr_v6(i);
 			assert_int_equal(
 			    hosttab_find(t, &a)->c.bytes[HOST_OUT], i);
-			a = v4(0x0a000000 + i * 256);
+			a = taddr_v4(0x0a000000 + i * 256);
 			assert_int_equal(
 			    hosttab_find(t, &a)->c.flows[HOST_IN], 1);
 		}
@@ -155,13 +134,13 @@ test_hosttab_growth(void **state)
 	(void)state;
 	assert_non_null(t);
 	for (i = 0; i < 200000; i++) {
-		a = v4(i * 2654435761u);
+		a = taddr_v4(i * 2654435761u);
 		hosttab_add(t, &a, i & 1 ? HOST_OUT : HOST_IN, i, 1, 1);
-		a = v4(7); /* one host seen throughout */
+		a = taddr_v4(7); /* one host seen throughout */
 		hosttab_add(t, &a, HOST_IN, 1, 1, 1);
 	}
 	assert_int_equal(hosttab_count(t), 200001);
-	a = v4(7);
+	a = taddr_v4(7);
 	assert_int_equal(hosttab_find(t, &a)->c.bytes[HOST_IN], 200000);
 	for (k = 0; k < hosttab_count(t); k++) {
 		const struct host_entry *e = hosttab_entry(t, k);
@@ -207,7 +186,7 @@ test_hosttab_batch_foreach(void **state)
 	memset(&none, 0, sizeof(none));
 	assert_int_equal(addr_parse("2001:db8::5", &six), 0);
 	for (i = 0; i < 3000; i++) {
-		addr[i] = v4(0x0a000000u + (uint32_t)(i % 1000));
+		addr[i] = taddr_v4(0x0a000000u + (uint32_t)(i % 1000));
 		if (i == 5)
 			addr[i] = none;
 		if (i == 8)

@@ -19,34 +19,16 @@
 
 #define SECS     1600000000u
 #define NTP_SECS (SECS + 2208988800ull)
-
-static struct nft_out out;
-
-static struct nf_encoder *
-new_enc(uint32_t sampling, uint32_t every)
-{
-	struct nf_encoder_opts o = {
-		.version = 10,
-		.domain = 4242,
-		.sampling = sampling,
-		.boot_ms = NFT_BOOT_MS,
-		.template_every = every,
-	};
-	struct nf_encoder *e = nf_encoder_new(&o);
-
-	assert_non_null(e);
-	return e;
-}
+#define DOMAIN   4242
 
 static void
 test_ipfix_roundtrip_v4_v6(void **state)
 {
+	struct nft_fix *t = *state;
 	struct flow flows[120];
-	struct nf_encoder *e = new_enc(0, 0);
-	struct nf_session *s = nf_session_new(NULL);
+	struct nf_encoder *e = nft_encoder(10, DOMAIN, 0, 0);
 	size_t i;
 
-	(void)state;
 	for (i = 0; i < 120; i++) {
 		nft_make_flow(&flows[i], (unsigned)i, i % 3 == 0);
 		flows[i].vlan = (uint16_t)(4000 + i % 90);
@@ -54,28 +36,21 @@ test_ipfix_roundtrip_v4_v6(void **state)
 		flows[i].packets = (1ull << 35) + i;
 		flows[i].first_ms += 123; /* ms precision */
 	}
-	out.n = 0;
-	nft_roundtrip(e, s, flows, 120, NFT_NOW_MS, &out);
-	assert_int_equal(out.n, 120);
-	for (i = 0; i < 120; i++)
-		nft_assert_flow_equal(&out.f[i], &flows[i]);
+	nft_roundtrip_equal(e, t->s, flows, 120, &t->out);
 	nf_encoder_free(e);
-	nf_session_free(s);
 }
 
 static void
 test_ipfix_header_sequence_sampling(void **state)
 {
+	struct nft_fix *t = *state;
 	struct flow f[5];
-	struct nf_encoder *e = new_enc(512, 2);
-	struct nf_session *s = nf_session_new(NULL);
-	struct nf_packet_info info;
+	struct nf_encoder *e = nft_encoder(10, DOMAIN, 512, 2);
 	uint8_t buf[1500];
 	size_t consumed, skipped, i;
 	ssize_t len;
 	uint32_t want = 0;
 
-	(void)state;
 	for (i = 0; i < 5; i++)
 		nft_make_flow(&f[i], (unsigned)i, (int)(i % 2));
 	ft_addr_set_v4(&f[3].dst, 1); /* v6 src, v4 dst: not exportable */
@@ -86,194 +61,144 @@ test_ipfix_header_sequence_sampling(void **state)
 		assert_int_equal(consumed, 5);
 		assert_int_equal(skipped, 1);
 		assert_int_equal(buf[2] << 8 | buf[3], len);
-		out.n = 0;
-		assert_int_equal(nf_decode(s, buf, (size_t)len,
-				     (struct sockaddr *)&nft_from4, 0,
-				     nft_collect, &out, &info),
+		t->out.n = 0;
+		assert_int_equal(nft_decode_buf(t->s, buf, (size_t)len, 0,
+				     &t->out, &t->info),
 		    NF_OK);
-		assert_int_equal(info.version, 10);
-		assert_int_equal(info.domain, 4242);
-		assert_int_equal(info.sequence, want);
-		assert_int_equal(info.records, 4);
-		assert_int_equal(info.options, i % 3 == 0 ? 1 : 0);
-		want += info.records + info.options; /* RFC 7011 3.1 */
-		assert_int_equal(out.f[0].sampling, 512);
+		assert_int_equal(t->info.version, 10);
+		assert_int_equal(t->info.domain, DOMAIN);
+		assert_int_equal(t->info.sequence, want);
+		assert_int_equal(t->info.records, 4);
+		assert_int_equal(t->info.options, i % 3 == 0 ? 1 : 0);
+		want += t->info.records + t->info.options; /* RFC 7011 3.1 */
+		assert_int_equal(t->out.f[0].sampling, 512);
 	}
 	nf_encoder_free(e);
-	nf_session_free(s);
 }
 
-static const uint16_t tpl_small[] = { 8, 4, 12, 4, 1, 4, 2, 4 };
-
-static void
-add_template(struct nft_pkt *p, uint16_t id)
-{
-	nft_set_begin(p, 2);
-	wbuf_u16(&p->w, id);
-	wbuf_u16(&p->w, 4);
-	nft_fields(p, tpl_small, 4);
-	nft_set_end(p, 1);
-}
-
-static void
-add_data(struct nft_pkt *p, uint16_t id, unsigned n)
-{
-	unsigned i;
-
-	nft_set_begin(p, id);
-	for (i = 0; i < n; i++) {
-		wbuf_u32(&p->w, 0x0a000001 + i);
-		wbuf_u32(&p->w, 0x0a000002);
-		wbuf_u32(&p->w, 100 * (i + 1));
-		wbuf_u32(&p->w, i + 1);
-	}
-	nft_set_end(p, 1);
-}
-
+/* A template withdrawal: id with a field count of 0, in set set. */
 static void
 withdraw(struct nft_pkt *p, uint16_t set, uint16_t id)
 {
-	nft_set_begin(p, set);
-	wbuf_u16(&p->w, id);
-	wbuf_u16(&p->w, 0);
+	nft_tmpl_begin(p, set, id, 0);
 	nft_set_end(p, 1);
 }
 
 static void
 test_ipfix_withdrawal(void **state)
 {
-	struct nf_session *s = nf_session_new(NULL);
+	struct nft_fix *t = *state;
 	struct nf_session_stats st;
-	struct nf_packet_info info;
-	struct nft_pkt p;
 
-	(void)state;
-	out.n = 0;
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	add_template(&p, 256);
-	add_template(&p, 257);
-	add_data(&p, 256, 2);
-	withdraw(&p, 2, 256);
-	add_data(&p, 256, 1); /* held: its template is gone */
-	add_data(&p, 257, 1);
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
-	assert_int_equal(info.templates, 2);
-	assert_int_equal(info.withdrawn, 1);
-	assert_int_equal(info.records, 3);
-	assert_int_equal(info.held, 1);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	nft_small_template(&t->p, 256);
+	nft_small_template(&t->p, 257);
+	nft_small_data(&t->p, 256, 2);
+	withdraw(&t->p, 2, 256);
+	nft_small_data(&t->p, 256, 1); /* held: its template is gone */
+	nft_small_data(&t->p, 257, 1);
+	assert_int_equal(nft_fix_decode(t), NF_OK);
+	assert_int_equal(t->info.templates, 2);
+	assert_int_equal(t->info.withdrawn, 1);
+	assert_int_equal(t->info.records, 3);
+	assert_int_equal(t->info.held, 1);
 	/* Withdraw all data templates: 257 goes too. */
-	nft_pkt_ipfix(&p, SECS, 3, 1);
-	withdraw(&p, 2, 2);
-	add_data(&p, 257, 1);
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
-	assert_int_equal(info.records, 0);
-	assert_int_equal(info.held, 1);
-	nf_session_stats(s, &st);
+	nft_pkt_ipfix(&t->p, SECS, 3, 1);
+	withdraw(&t->p, 2, 2);
+	nft_small_data(&t->p, 257, 1);
+	assert_int_equal(nft_fix_decode(t), NF_OK);
+	assert_int_equal(t->info.records, 0);
+	assert_int_equal(t->info.held, 1);
+	nf_session_stats(t->s, &st);
 	assert_int_equal(st.templates, 0);
 	/* Redefined: 256 with the fields in another order. */
-	nft_pkt_ipfix(&p, SECS, 3, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 256);
-	wbuf_u16(&p.w, 2);
-	wbuf_u32(&p.w, 0x000c0004);
-	wbuf_u32(&p.w, 0x00010004);
-	nft_set_end(&p, 1);
-	out.n = 0;
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
+	nft_pkt_ipfix(&t->p, SECS, 3, 1);
+	nft_tmpl_begin(&t->p, 2, 256, 2);
+	wbuf_u32(&t->p.w, 0x000c0004);
+	wbuf_u32(&t->p.w, 0x00010004);
+	nft_set_end(&t->p, 1);
+	t->out.n = 0;
+	assert_int_equal(nft_fix_decode(t), NF_OK);
 	/* The held 256 record is decoded with the new template. */
-	assert_int_equal(info.released, 2);
-	assert_int_equal(out.f[0].dst.v4, 0x0a000001);
-	nf_session_free(s);
+	assert_int_equal(t->info.released, 2);
+	assert_int_equal(t->out.f[0].dst.v4, 0x0a000001);
 }
 
 static void
 test_ipfix_varlen_enterprise_reduced_padding(void **state)
 {
-	struct nf_session *s = nf_session_new(NULL);
-	struct nf_packet_info info;
-	struct nft_pkt p;
+	struct nft_fix *t = *state;
 	unsigned i;
 
-	(void)state;
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 300);
-	wbuf_u16(&p.w, 8);
-	wbuf_u32(&p.w, 0x00080004);   /* sourceIPv4Address */
-	wbuf_u32(&p.w, 0x0052ffff);   /* interfaceName, variable */
-	wbuf_u16(&p.w, 0x8000 | 100); /* enterprise field, 4 bytes */
-	wbuf_u16(&p.w, 4);
-	wbuf_u32(&p.w, 9);
-	wbuf_u16(&p.w, 0x8000 | 1); /* enterprise 1 == octets? no */
-	wbuf_u16(&p.w, 0xffff);
-	wbuf_u32(&p.w, 29305);
-	wbuf_u32(&p.w, 0x00010004); /* octetDeltaCount in 4 bytes */
-	wbuf_u32(&p.w, 0x00020002); /* packetDeltaCount in 2 bytes */
-	wbuf_u32(&p.w, 0x00100002); /* bgpSourceAsNumber in 2 bytes */
-	wbuf_u32(&p.w, 0x00f30002); /* dot1qVlanId */
-	nft_set_end(&p, 1);
-	nft_set_begin(&p, 300);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	nft_tmpl_begin(&t->p, 2, 300, 8);
+	wbuf_u32(&t->p.w, 0x00080004);   /* sourceIPv4Address */
+	wbuf_u32(&t->p.w, 0x0052ffff);   /* interfaceName, variable */
+	wbuf_u16(&t->p.w, 0x8000 | 100); /* enterprise field, 4 bytes */
+	wbuf_u16(&t->p.w, 4);
+	wbuf_u32(&t->p.w, 9);
+	wbuf_u16(&t->p.w, 0x8000 | 1); /* enterprise 1 == octets? no */
+	wbuf_u16(&t->p.w, 0xffff);
+	wbuf_u32(&t->p.w, 29305);
+	wbuf_u32(&t->p.w, 0x00010004); /* octetDeltaCount in 4 bytes */
+	wbuf_u32(&t->p.w, 0x00020002); /* packetDeltaCount in 2 bytes */
+	wbuf_u32(&t->p.w, 0x00100002); /* bgpSourceAsNumber in 2 bytes */
+	wbuf_u32(&t->p.w, 0x00f30002); /* dot1qVlanId */
+	nft_set_end(&t->p, 1);
+	nft_set_begin(&t->p, 300);
 	/* Record 1: 1-byte lengths. */
-	wbuf_u32(&p.w, 0xc0a80001);
-	wbuf_u8(&p.w, 3);
-	wbuf_bytes(&p.w, "eth", 3);
-	wbuf_u32(&p.w, 0x11111111);
-	wbuf_u8(&p.w, 2);
-	wbuf_u16(&p.w, 0x2222);
-	wbuf_u32(&p.w, 1000);
-	wbuf_u16(&p.w, 10);
-	wbuf_u16(&p.w, 65001);
-	wbuf_u16(&p.w, 42);
+	wbuf_u32(&t->p.w, 0xc0a80001);
+	wbuf_u8(&t->p.w, 3);
+	wbuf_bytes(&t->p.w, "eth", 3);
+	wbuf_u32(&t->p.w, 0x11111111);
+	wbuf_u8(&t->p.w, 2);
+	wbuf_u16(&t->p.w, 0x2222);
+	wbuf_u32(&t->p.w, 1000);
+	wbuf_u16(&t->p.w, 10);
+	wbuf_u16(&t->p.w, 65001);
+	wbuf_u16(&t->p.w, 42);
 	/* Record 2: 3-byte length forms (300 bytes of name). */
-	wbuf_u32(&p.w, 0xc0a80002);
-	wbuf_u8(&p.w, 255);
-	wbuf_u16(&p.w, 300);
+	wbuf_u32(&t->p.w, 0xc0a80002);
+	wbuf_u8(&t->p.w, 255);
+	wbuf_u16(&t->p.w, 300);
 	for (i = 0; i < 300; i++)
-		wbuf_u8(&p.w, 'x');
-	wbuf_u32(&p.w, 0x11111111);
-	wbuf_u8(&p.w, 255);
-	wbuf_u16(&p.w, 0);
-	wbuf_u32(&p.w, 2000);
-	wbuf_u16(&p.w, 20);
-	wbuf_u16(&p.w, 65002);
-	wbuf_u16(&p.w, 43);
-	nft_set_end(&p, 4); /* padding: shorter than a record */
-	out.n = 0;
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
-	assert_int_equal(out.n, 2);
-	assert_int_equal(out.f[0].src.v4, 0xc0a80001);
-	assert_int_equal(out.f[0].bytes, 1000);
-	assert_int_equal(out.f[0].packets, 10);
-	assert_int_equal(out.f[0].src_as, 65001);
-	assert_int_equal(out.f[0].vlan, 42);
-	assert_int_equal(out.f[1].src.v4, 0xc0a80002);
-	assert_int_equal(out.f[1].bytes, 2000);
-	assert_int_equal(out.f[1].packets, 20);
-	assert_int_equal(out.f[1].vlan, 43);
-	nf_session_free(s);
+		wbuf_u8(&t->p.w, 'x');
+	wbuf_u32(&t->p.w, 0x11111111);
+	wbuf_u8(&t->p.w, 255);
+	wbuf_u16(&t->p.w, 0);
+	wbuf_u32(&t->p.w, 2000);
+	wbuf_u16(&t->p.w, 20);
+	wbuf_u16(&t->p.w, 65002);
+	wbuf_u16(&t->p.w, 43);
+	nft_set_end(&t->p, 4); /* padding: shorter than a record */
+	t->out.n = 0;
+	assert_int_equal(nft_fix_decode(t), NF_OK);
+	assert_int_equal(t->out.n, 2);
+	assert_int_equal(t->out.f[0].src.v4, 0xc0a80001);
+	assert_int_equal(t->out.f[0].bytes, 1000);
+	assert_int_equal(t->out.f[0].packets, 10);
+	assert_int_equal(t->out.f[0].src_as, 65001);
+	assert_int_equal(t->out.f[0].vlan, 42);
+	assert_int_equal(t->out.f[1].src.v4, 0xc0a80002);
+	assert_int_equal(t->out.f[1].bytes, 2000);
+	assert_int_equal(t->out.f[1].packets, 20);
+	assert_int_equal(t->out.f[1].vlan, 43);
 }
 
-/* Decode one record of template fields tl with data d; return it. */
+/* Decode one record of template fields tl with data d with t; return it. */
 static struct flow *
-one_record(struct nf_session *s, uint16_t tid, const uint16_t *tl, size_t n,
+one_record(struct nft_fix *t, uint16_t tid, const uint16_t *tl, size_t n,
     const uint8_t *d, size_t dlen)
 {
-	struct nf_packet_info info;
-	struct nft_pkt p;
-
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, tid);
-	wbuf_u16(&p.w, (uint16_t)n);
-	nft_fields(&p, tl, n);
-	nft_set_end(&p, 1);
-	nft_set_begin(&p, tid);
-	wbuf_bytes(&p.w, d, dlen);
-	nft_set_end(&p, 1);
-	out.n = 0;
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
-	assert_int_equal(out.n, 1);
-	return &out.f[0];
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	nft_template(&t->p, tid, tl, n);
+	nft_set_begin(&t->p, tid);
+	wbuf_bytes(&t->p.w, d, dlen);
+	nft_set_end(&t->p, 1);
+	t->out.n = 0;
+	assert_int_equal(nft_fix_decode(t), NF_OK);
+	assert_int_equal(t->out.n, 1);
+	return &t->out.f[0];
 }
 
 static size_t
@@ -307,62 +232,56 @@ test_ipfix_time_forms(void **state)
 	static const uint16_t t_durend[] = { 153, 8, 162, 4 };
 	static const uint16_t t_up[] = { 22, 4, 21, 4 };
 	static const uint16_t opt[] = { 149, 4, 160, 8 };
-	struct nf_session *s = nf_session_new(NULL);
-	struct nf_packet_info info;
-	struct nft_pkt p;
+	struct nft_fix *t = *state;
 	struct flow *f;
 	uint8_t d[64];
 	size_t n;
 
-	(void)state;
 	n = put32(d, SECS - 60);
 	n += put32(d + n, SECS - 1);
-	f = one_record(s, 300, t_sec, 2, d, n);
+	f = one_record(t, 300, t_sec, 2, d, n);
 	assert_int_equal(f->first_ms, (SECS - 60) * 1000ull);
 	assert_int_equal(f->last_ms, (SECS - 1) * 1000ull);
 	/* NTP: half a second is 0x80000000 of fraction. */
 	n = put64(d, (NTP_SECS - 10) << 32 | 0x80000000u);
 	n += put64(d + n, (NTP_SECS - 5) << 32 | 0x40000000u);
-	f = one_record(s, 301, t_us, 2, d, n);
+	f = one_record(t, 301, t_us, 2, d, n);
 	assert_int_equal(f->first_ms, (SECS - 10) * 1000ull + 500);
 	assert_int_equal(f->last_ms, (SECS - 5) * 1000ull + 250);
-	f = one_record(s, 302, t_ns, 2, d, n);
+	f = one_record(t, 302, t_ns, 2, d, n);
 	assert_int_equal(f->first_ms, (SECS - 10) * 1000ull + 500);
 	/* Deltas in us before the export time. */
 	n = put32(d, 3000000);
 	n += put32(d + n, 1500);
-	f = one_record(s, 303, t_delta, 2, d, n);
+	f = one_record(t, 303, t_delta, 2, d, n);
 	assert_int_equal(f->first_ms, SECS * 1000ull - 3000);
 	assert_int_equal(f->last_ms, SECS * 1000ull - 1);
 	/* Start and a duration; end and a duration in us. */
 	n = put64(d, SECS * 1000ull - 7000);
 	n += put32(d + n, 2500);
-	f = one_record(s, 304, t_dur, 2, d, n);
+	f = one_record(t, 304, t_dur, 2, d, n);
 	assert_int_equal(f->first_ms, SECS * 1000ull - 7000);
 	assert_int_equal(f->last_ms, SECS * 1000ull - 4500);
-	f = one_record(s, 305, t_durend, 2, d, n);
+	f = one_record(t, 305, t_durend, 2, d, n);
 	assert_int_equal(f->last_ms, SECS * 1000ull - 7000);
 	assert_int_equal(f->first_ms, SECS * 1000ull - 7002);
 	/* SysUpTime forms once systemInitTimeMilliseconds is known. */
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 3);
-	wbuf_u16(&p.w, 310);
-	wbuf_u16(&p.w, 2);
-	wbuf_u16(&p.w, 1);
-	nft_fields(&p, opt, 2);
-	nft_set_end(&p, 1);
-	nft_set_begin(&p, 310);
-	wbuf_u32(&p.w, 1);
-	wbuf_u64(&p.w, SECS * 1000ull - 86400000);
-	nft_set_end(&p, 1);
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
-	assert_int_equal(info.options, 1);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	nft_tmpl_begin(&t->p, 3, 310, 2);
+	wbuf_u16(&t->p.w, 1); /* scope fields */
+	nft_fields(&t->p, opt, 2);
+	nft_set_end(&t->p, 1);
+	nft_set_begin(&t->p, 310);
+	wbuf_u32(&t->p.w, 1);
+	wbuf_u64(&t->p.w, SECS * 1000ull - 86400000);
+	nft_set_end(&t->p, 1);
+	assert_int_equal(nft_fix_decode(t), NF_OK);
+	assert_int_equal(t->info.options, 1);
 	n = put32(d, 86400000 - 9000);
 	n += put32(d + n, 86400000 - 8000);
-	f = one_record(s, 306, t_up, 2, d, n);
+	f = one_record(t, 306, t_up, 2, d, n);
 	assert_int_equal(f->first_ms, SECS * 1000ull - 9000);
 	assert_int_equal(f->last_ms, SECS * 1000ull - 8000);
-	nf_session_free(s);
 }
 
 static void
@@ -370,136 +289,107 @@ test_ipfix_selector_sampling_icmp(void **state)
 {
 	static const uint16_t opt[] = { 302, 4, 304, 2, 305, 4, 306, 4 };
 	static const uint16_t tpl[] = { 8, 4, 302, 4, 4, 1, 176, 1, 177, 1 };
-	struct nf_session *s = nf_session_new(NULL);
-	struct nf_packet_info info;
-	struct nft_pkt p;
+	struct nft_fix *t = *state;
 
-	(void)state;
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 3);
-	wbuf_u16(&p.w, 400);
-	wbuf_u16(&p.w, 4);
-	wbuf_u16(&p.w, 1);
-	nft_fields(&p, opt, 4);
-	nft_set_end(&p, 1);
-	nft_set_begin(&p, 400);
-	wbuf_u32(&p.w, 7);
-	wbuf_u16(&p.w, 1);
-	wbuf_u32(&p.w, 1);
-	wbuf_u32(&p.w, 999); /* 1 in 1000 */
-	nft_set_end(&p, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 401);
-	wbuf_u16(&p.w, 5);
-	nft_fields(&p, tpl, 5);
-	nft_set_end(&p, 1);
-	nft_set_begin(&p, 401);
-	wbuf_u32(&p.w, 1);
-	wbuf_u32(&p.w, 7);
-	wbuf_u8(&p.w, 1);
-	wbuf_u8(&p.w, 3);
-	wbuf_u8(&p.w, 1);
-	wbuf_u32(&p.w, 1);
-	wbuf_u32(&p.w, 8);
-	wbuf_u8(&p.w, 1);
-	wbuf_u8(&p.w, 0);
-	wbuf_u8(&p.w, 0);
-	nft_set_end(&p, 1);
-	out.n = 0;
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
-	assert_int_equal(out.n, 2);
-	assert_int_equal(out.f[0].sampling, 1000);
-	assert_int_equal(out.f[0].dport, 0x0301);
-	assert_int_equal(out.f[1].sampling, 0); /* selector 8 unknown */
-	nf_session_free(s);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	nft_tmpl_begin(&t->p, 3, 400, 4);
+	wbuf_u16(&t->p.w, 1); /* scope fields */
+	nft_fields(&t->p, opt, 4);
+	nft_set_end(&t->p, 1);
+	nft_set_begin(&t->p, 400);
+	wbuf_u32(&t->p.w, 7);
+	wbuf_u16(&t->p.w, 1);
+	wbuf_u32(&t->p.w, 1);
+	wbuf_u32(&t->p.w, 999); /* 1 in 1000 */
+	nft_set_end(&t->p, 1);
+	nft_template(&t->p, 401, tpl, 5);
+	nft_set_begin(&t->p, 401);
+	wbuf_u32(&t->p.w, 1);
+	wbuf_u32(&t->p.w, 7);
+	wbuf_u8(&t->p.w, 1);
+	wbuf_u8(&t->p.w, 3);
+	wbuf_u8(&t->p.w, 1);
+	wbuf_u32(&t->p.w, 1);
+	wbuf_u32(&t->p.w, 8);
+	wbuf_u8(&t->p.w, 1);
+	wbuf_u8(&t->p.w, 0);
+	wbuf_u8(&t->p.w, 0);
+	nft_set_end(&t->p, 1);
+	t->out.n = 0;
+	assert_int_equal(nft_fix_decode(t), NF_OK);
+	assert_int_equal(t->out.n, 2);
+	assert_int_equal(t->out.f[0].sampling, 1000);
+	assert_int_equal(t->out.f[0].dport, 0x0301);
+	assert_int_equal(t->out.f[1].sampling, 0); /* selector 8 unknown */
 }
 
 static void
 test_ipfix_hostile(void **state)
 {
-	struct nf_session *s = nf_session_new(NULL);
-	struct nf_packet_info info;
-	struct nft_pkt p;
+	struct nft_fix *t = *state;
 	size_t len;
 
-	(void)state;
-	out.n = 0;
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	len = nft_pkt_end(&p);
-	assert_int_equal(
-	    nf_decode(s, p.b, 15, NULL, 0, nft_collect, &out, &info),
-	    NF_ERR_SHORT);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	len = nft_pkt_end(&t->p);
+	assert_int_equal(nft_fix_decode_cut(t, 15), NF_ERR_SHORT);
 	/* Message length larger than the datagram, and below 16. */
-	add_template(&p, 256);
-	len = nft_pkt_end(&p);
-	assert_int_equal(
-	    nf_decode(s, p.b, len - 1, NULL, 0, nft_collect, &out, &info),
-	    NF_ERR_LENGTH);
-	p.b[2] = 0;
-	p.b[3] = 15;
-	assert_int_equal(
-	    nf_decode(s, p.b, len, NULL, 0, nft_collect, &out, &info),
-	    NF_ERR_LENGTH);
+	nft_small_template(&t->p, 256);
+	len = nft_pkt_end(&t->p);
+	assert_int_equal(nft_fix_decode_cut(t, len - 1), NF_ERR_LENGTH);
+	t->p.b[2] = 0;
+	t->p.b[3] = 15;
+	assert_int_equal(nft_fix_decode_cut(t, len), NF_ERR_LENGTH);
 	/* Set length 0 and too big. */
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	wbuf_u32(&p.w, 0x01000000);
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_FLOWSET);
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	wbuf_u32(&p.w, 0x01000100);
-	wbuf_zero(&p.w, 8);
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_FLOWSET);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	wbuf_u32(&t->p.w, 0x01000000);
+	assert_int_equal(nft_fix_decode(t), NF_ERR_FLOWSET);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	wbuf_u32(&t->p.w, 0x01000100);
+	wbuf_zero(&t->p.w, 8);
+	assert_int_equal(nft_fix_decode(t), NF_ERR_FLOWSET);
 	/* Huge field count; enterprise number cut off. */
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 256);
-	wbuf_u16(&p.w, 60000);
-	nft_fields(&p, tpl_small, 4);
-	nft_set_end(&p, 1);
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 256);
-	wbuf_u16(&p.w, 1);
-	wbuf_u32(&p.w, 0x80010004);
-	nft_set_end(&p, 1);
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	nft_tmpl_begin(&t->p, 2, 256, 60000);
+	nft_fields(&t->p, nft_tpl_small, 4);
+	nft_set_end(&t->p, 1);
+	assert_int_equal(nft_fix_decode(t), NF_ERR_TEMPLATE);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	nft_tmpl_begin(&t->p, 2, 256, 1);
+	wbuf_u32(&t->p.w, 0x80010004);
+	nft_set_end(&t->p, 1);
+	assert_int_equal(nft_fix_decode(t), NF_ERR_TEMPLATE);
 	/* Options template with more scope fields than fields. */
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 3);
-	wbuf_u16(&p.w, 256);
-	wbuf_u16(&p.w, 1);
-	wbuf_u16(&p.w, 2);
-	wbuf_u32(&p.w, 0x00010004);
-	nft_set_end(&p, 1);
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_ERR_TEMPLATE);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	nft_tmpl_begin(&t->p, 3, 256, 1);
+	wbuf_u16(&t->p.w, 2); /* scope fields */
+	wbuf_u32(&t->p.w, 0x00010004);
+	nft_set_end(&t->p, 1);
+	assert_int_equal(nft_fix_decode(t), NF_ERR_TEMPLATE);
 	/* A variable-length field longer than the record. */
-	nft_pkt_ipfix(&p, SECS, 0, 1);
-	nft_set_begin(&p, 2);
-	wbuf_u16(&p.w, 260);
-	wbuf_u16(&p.w, 1);
-	wbuf_u32(&p.w, 0x0052ffff);
-	nft_set_end(&p, 1);
-	nft_set_begin(&p, 260);
-	wbuf_u8(&p.w, 255);
-	wbuf_u16(&p.w, 5000);
-	wbuf_zero(&p.w, 10);
-	nft_set_end(&p, 1);
-	assert_int_equal(nft_decode(s, &p, &out, &info), NF_OK);
-	assert_int_equal(out.n, 0);
-	nf_session_free(s);
+	nft_pkt_ipfix(&t->p, SECS, 0, 1);
+	nft_tmpl_begin(&t->p, 2, 260, 1);
+	wbuf_u32(&t->p.w, 0x0052ffff);
+	nft_set_end(&t->p, 1);
+	nft_set_begin(&t->p, 260);
+	wbuf_u8(&t->p.w, 255);
+	wbuf_u16(&t->p.w, 5000);
+	wbuf_zero(&t->p.w, 10);
+	nft_set_end(&t->p, 1);
+	assert_int_equal(nft_fix_decode(t), NF_OK);
+	assert_int_equal(t->out.n, 0);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ipfix_roundtrip_v4_v6),
-		cmocka_unit_test(test_ipfix_header_sequence_sampling),
-		cmocka_unit_test(test_ipfix_withdrawal),
-		cmocka_unit_test(test_ipfix_varlen_enterprise_reduced_padding),
-		cmocka_unit_test(test_ipfix_time_forms),
-		cmocka_unit_test(test_ipfix_selector_sampling_icmp),
-		cmocka_unit_test(test_ipfix_hostile),
+		NFT_TEST(test_ipfix_roundtrip_v4_v6),
+		NFT_TEST(test_ipfix_header_sequence_sampling),
+		NFT_TEST(test_ipfix_withdrawal),
+		NFT_TEST(test_ipfix_varlen_enterprise_reduced_padding),
+		NFT_TEST(test_ipfix_time_forms),
+		NFT_TEST(test_ipfix_selector_sampling_icmp),
+		NFT_TEST(test_ipfix_hostile),
 	};
 
 	return cmocka_run_group_tests_name("ipfix", tests, NULL, NULL);

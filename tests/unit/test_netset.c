@@ -78,152 +78,191 @@ test_netset_empty(void **state)
 	});
 }
 
+/* A prefix and its value, or an address and its lookup (-1: none). */
+struct sv {
+	const char *s;
+	long v;
+};
+
+/* Add the prefixes of add[] (up to a NULL s) to ns. */
+static void
+add_all(struct netset *ns, const struct sv *add)
+{
+	for (; add->s != NULL; add++)
+		assert_int_equal(
+		    netset_add_str(ns, add->s, (uint32_t)add->v), 0);
+}
+
+/*
+ * add_all(ns, add); then, before and after netset_build(), each address of
+ * want[] must look up to its value.
+ */
+static void
+add_and_look_up(struct netset *ns, const struct sv *add, const struct sv *want)
+{
+	const struct sv *w;
+	long got;
+
+	add_all(ns, add);
+	BOTH_WAYS(ns, {
+		for (w = want; w->s != NULL; w++) {
+			got = lookup_str(ns, w->s);
+			if (got != w->v)
+				fail_msg("%s: %ld, want %ld (%s)", w->s, got,
+				    w->v,
+				    netset_is_built(ns) ? "built" : "unbuilt");
+		}
+	});
+}
+
+/*
+ * netset_match_all() of address s with room for max (8 at most) values
+ * must count n and give the first n (max at most) values of want[], in
+ * order, and write nothing after them.
+ */
+static void
+all_are(const struct netset *ns, const char *s, size_t max, size_t n,
+    const uint32_t *want)
+{
+	uint32_t v[8];
+	size_t i;
+
+	assert_true(max <= 8);
+	memset(v, 0, sizeof(v));
+	assert_int_equal(all_str(ns, s, v, max), n);
+	for (i = 0; i < n && i < max; i++)
+		assert_int_equal(v[i], want[i]);
+	for (; i < 8; i++)
+		assert_int_equal(v[i], 0);
+}
+
 static void
 test_netset_longest_prefix_wins(void **state)
 {
-	struct netset *ns = *state;
+	static const struct sv add[] = { { "10.0.0.0/8", 1 },
+		{ "10.1.0.0/16", 2 }, { "10.1.2.0/24", 3 }, { NULL, 0 } };
+	static const struct sv want[] = {
+		{ "10.1.2.3", 3 },
+		{ "10.1.3.3", 2 },
+		{ "10.2.0.1", 1 },
+		{ "10.0.0.0", 1 },
+		{ "10.255.255.255", 1 },
+		{ "11.0.0.0", -1 },
+		{ "9.255.255.255", -1 },
+		{ "10.1.2.255", 3 },
+		{ "10.1.255.255", 2 },
+		{ NULL, 0 },
+	};
 
-	assert_int_equal(netset_add_str(ns, "10.0.0.0/8", 1), 0);
-	assert_int_equal(netset_add_str(ns, "10.1.0.0/16", 2), 0);
-	assert_int_equal(netset_add_str(ns, "10.1.2.0/24", 3), 0);
-	BOTH_WAYS(ns, {
-		assert_int_equal(lookup_str(ns, "10.1.2.3"), 3);
-		assert_int_equal(lookup_str(ns, "10.1.3.3"), 2);
-		assert_int_equal(lookup_str(ns, "10.2.0.1"), 1);
-		assert_int_equal(lookup_str(ns, "10.0.0.0"), 1);
-		assert_int_equal(lookup_str(ns, "10.255.255.255"), 1);
-		assert_int_equal(lookup_str(ns, "11.0.0.0"), -1);
-		assert_int_equal(lookup_str(ns, "9.255.255.255"), -1);
-		assert_int_equal(lookup_str(ns, "10.1.2.255"), 3);
-		assert_int_equal(lookup_str(ns, "10.1.255.255"), 2);
-	});
+	add_and_look_up(*state, add, want);
 }
 
 static void
 test_netset_default_route(void **state)
 {
-	struct netset *ns = *state;
-
-	assert_int_equal(netset_add_str(ns, "0.0.0.0/0", 7), 0);
-	assert_int_equal(netset_add_str(ns, "192.168.0.0/16", 8), 0);
-	BOTH_WAYS(ns, {
-		assert_int_equal(lookup_str(ns, "0.0.0.0"), 7);
-		assert_int_equal(lookup_str(ns, "255.255.255.255"), 7);
-		assert_int_equal(lookup_str(ns, "192.168.1.1"), 8);
+	static const struct sv add[] = { { "0.0.0.0/0", 7 },
+		{ "192.168.0.0/16", 8 }, { NULL, 0 } };
+	static const struct sv want[] = {
+		{ "0.0.0.0", 7 },
+		{ "255.255.255.255", 7 },
+		{ "192.168.1.1", 8 },
 		/* v4 /0 says nothing about IPv6. */
-		assert_int_equal(lookup_str(ns, "::"), -1);
-		assert_int_equal(lookup_str(ns, "2001:db8::1"), -1);
-	});
+		{ "::", -1 },
+		{ "2001:db8::1", -1 },
+		{ NULL, 0 },
+	};
+
+	add_and_look_up(*state, add, want);
 }
 
 static void
 test_netset_v6_default_route(void **state)
 {
-	struct netset *ns = *state;
+	static const struct sv add[] = { { "::/0", 1 }, { "2001:db8::/32", 2 },
+		{ NULL, 0 } };
+	static const struct sv want[] = {
+		{ "::", 1 },
+		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1 },
+		{ "2001:db8:ffff::1", 2 },
+		{ "2001:db9::", 1 },
+		{ "10.0.0.1", -1 },
+		{ NULL, 0 },
+	};
 
-	assert_int_equal(netset_add_str(ns, "::/0", 1), 0);
-	assert_int_equal(netset_add_str(ns, "2001:db8::/32", 2), 0);
-	BOTH_WAYS(ns, {
-		assert_int_equal(lookup_str(ns, "::"), 1);
-		assert_int_equal(
-		    lookup_str(ns, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
-		    1);
-		assert_int_equal(lookup_str(ns, "2001:db8:ffff::1"), 2);
-		assert_int_equal(lookup_str(ns, "2001:db9::"), 1);
-		assert_int_equal(lookup_str(ns, "10.0.0.1"), -1);
-	});
+	add_and_look_up(*state, add, want);
 }
 
 static void
 test_netset_host_routes(void **state)
 {
-	struct netset *ns = *state;
+	static const struct sv add[] = {
+		{ "192.0.2.7/32", 1 },
+		{ "255.255.255.255/32", 2 },
+		{ "0.0.0.0/32", 3 },
+		{ "2001:db8::7/128", 4 },
+		{ "::/128", 5 },
+		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 6 },
+		{ NULL, 0 },
+	};
+	static const struct sv want[] = {
+		{ "192.0.2.7", 1 },
+		{ "192.0.2.6", -1 },
+		{ "192.0.2.8", -1 },
+		{ "255.255.255.255", 2 },
+		{ "255.255.255.254", -1 },
+		{ "0.0.0.0", 3 },
+		{ "0.0.0.1", -1 },
+		{ "2001:db8::7", 4 },
+		{ "2001:db8::6", -1 },
+		{ "2001:db8::8", -1 },
+		{ "::", 5 },
+		{ "::1", -1 },
+		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 6 },
+		{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe", -1 },
+		{ NULL, 0 },
+	};
 
-	assert_int_equal(netset_add_str(ns, "192.0.2.7/32", 1), 0);
-	assert_int_equal(netset_add_str(ns, "255.255.255.255/32", 2), 0);
-	assert_int_equal(netset_add_str(ns, "0.0.0.0/32", 3), 0);
-	assert_int_equal(netset_add_str(ns, "2001:db8::7/128", 4), 0);
-	assert_int_equal(netset_add_str(ns, "::/128", 5), 0);
-	assert_int_equal(
-	    netset_add_str(ns, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 6),
-	    0);
-	BOTH_WAYS(ns, {
-		assert_int_equal(lookup_str(ns, "192.0.2.7"), 1);
-		assert_int_equal(lookup_str(ns, "192.0.2.6"), -1);
-		assert_int_equal(lookup_str(ns, "192.0.2.8"), -1);
-		assert_int_equal(lookup_str(ns, "255.255.255.255"), 2);
-		assert_int_equal(lookup_str(ns, "255.255.255.254"), -1);
-		assert_int_equal(lookup_str(ns, "0.0.0.0"), 3);
-		assert_int_equal(lookup_str(ns, "0.0.0.1"), -1);
-		assert_int_equal(lookup_str(ns, "2001:db8::7"), 4);
-		assert_int_equal(lookup_str(ns, "2001:db8::6"), -1);
-		assert_int_equal(lookup_str(ns, "2001:db8::8"), -1);
-		assert_int_equal(lookup_str(ns, "::"), 5);
-		assert_int_equal(lookup_str(ns, "::1"), -1);
-		assert_int_equal(
-		    lookup_str(ns, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
-		    6);
-		assert_int_equal(
-		    lookup_str(ns, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe"),
-		    -1);
-	});
+	add_and_look_up(*state, add, want);
 }
 
 static void
 test_netset_overlapping_all_matches(void **state)
 {
-	struct netset *ns = *state;
-	uint32_t v[8];
-
 	/* Added out of order, with nested and sibling networks. */
-	assert_int_equal(netset_add_str(ns, "10.1.2.0/24", 30), 0);
-	assert_int_equal(netset_add_str(ns, "10.0.0.0/8", 10), 0);
-	assert_int_equal(netset_add_str(ns, "10.1.0.0/16", 20), 0);
-	assert_int_equal(netset_add_str(ns, "10.1.3.0/24", 5), 0);
+	static const struct sv add[] = { { "10.1.2.0/24", 30 },
+		{ "10.0.0.0/8", 10 }, { "10.1.0.0/16", 20 },
+		{ "10.1.3.0/24", 5 }, { NULL, 0 } };
+	struct netset *ns = *state;
+
+	add_all(ns, add);
 	BOTH_WAYS(ns, {
-		assert_int_equal(all_str(ns, "10.1.2.9", v, 8), 3);
-		assert_int_equal(v[0], 10);
-		assert_int_equal(v[1], 20);
-		assert_int_equal(v[2], 30);
-		assert_int_equal(all_str(ns, "10.1.3.9", v, 8), 3);
-		assert_int_equal(v[0], 5);
-		assert_int_equal(v[1], 10);
-		assert_int_equal(v[2], 20);
-		assert_int_equal(all_str(ns, "10.9.3.9", v, 8), 1);
-		assert_int_equal(v[0], 10);
+		all_are(ns, "10.1.2.9", 8, 3, (const uint32_t[]){ 10, 20, 30 });
+		all_are(ns, "10.1.3.9", 8, 3, (const uint32_t[]){ 5, 10, 20 });
+		all_are(ns, "10.9.3.9", 8, 1, (const uint32_t[]){ 10 });
 		/* A short buffer still gets the smallest values, and the
 		 * full count. */
-		memset(v, 0, sizeof(v));
-		assert_int_equal(all_str(ns, "10.1.2.9", v, 2), 3);
-		assert_int_equal(v[0], 10);
-		assert_int_equal(v[1], 20);
-		assert_int_equal(v[2], 0);
+		all_are(ns, "10.1.2.9", 2, 3, (const uint32_t[]){ 10, 20 });
 		assert_int_equal(all_str(ns, "10.1.2.9", NULL, 0), 3);
-		assert_int_equal(all_str(ns, "11.0.0.1", v, 8), 0);
+		all_are(ns, "11.0.0.1", 8, 0, NULL);
 	});
 }
 
 static void
 test_netset_same_prefix_several_values(void **state)
 {
+	static const struct sv add[] = { { "172.16.0.0/12", 9 },
+		{ "172.16.0.0/12", 4 }, { "172.16.0.0/12", 6 },
+		{ "172.16.0.0/12", 4 }, { "172.16.5.0/24", 6 }, { NULL, 0 } };
 	struct netset *ns = *state;
-	uint32_t v[8];
 
-	assert_int_equal(netset_add_str(ns, "172.16.0.0/12", 9), 0);
-	assert_int_equal(netset_add_str(ns, "172.16.0.0/12", 4), 0);
-	assert_int_equal(netset_add_str(ns, "172.16.0.0/12", 6), 0);
-	assert_int_equal(netset_add_str(ns, "172.16.0.0/12", 4), 0);
-	assert_int_equal(netset_add_str(ns, "172.16.5.0/24", 6), 0);
+	add_all(ns, add);
 	assert_int_equal(netset_count(ns), 4);
 	BOTH_WAYS(ns, {
 		/* The first value added to the prefix wins. */
 		assert_int_equal(lookup_str(ns, "172.17.0.1"), 9);
 		assert_int_equal(lookup_str(ns, "172.16.5.1"), 6);
 		/* Each distinct value once. */
-		assert_int_equal(all_str(ns, "172.16.5.1", v, 8), 3);
-		assert_int_equal(v[0], 4);
-		assert_int_equal(v[1], 6);
-		assert_int_equal(v[2], 9);
+		all_are(ns, "172.16.5.1", 8, 3, (const uint32_t[]){ 4, 6, 9 });
 	});
 	/* A duplicate add keeps the built tables. */
 	assert_int_equal(netset_add_str(ns, "172.16.0.0/12", 6), 0);
@@ -233,19 +272,18 @@ test_netset_same_prefix_several_values(void **state)
 static void
 test_netset_families_apart(void **state)
 {
-	struct netset *ns = *state;
-	uint32_t v[4];
-
 	/* ::a00:0/104 has the same bits as 10.0.0.0/8 in its last 32. */
-	assert_int_equal(netset_add_str(ns, "10.0.0.0/8", 1), 0);
-	assert_int_equal(netset_add_str(ns, "::a00:0/104", 2), 0);
-	assert_int_equal(netset_add_str(ns, "::ffff:10.0.0.0/104", 3), 0);
+	static const struct sv add[] = { { "10.0.0.0/8", 1 },
+		{ "::a00:0/104", 2 }, { "::ffff:10.0.0.0/104", 3 },
+		{ NULL, 0 } };
+	struct netset *ns = *state;
+
+	add_all(ns, add);
 	BOTH_WAYS(ns, {
 		assert_int_equal(lookup_str(ns, "10.1.1.1"), 1);
 		assert_int_equal(lookup_str(ns, "::a01:101"), 2);
 		assert_int_equal(lookup_str(ns, "::ffff:10.1.1.1"), 3);
-		assert_int_equal(all_str(ns, "10.1.1.1", v, 4), 1);
-		assert_int_equal(v[0], 1);
+		all_are(ns, "10.1.1.1", 4, 1, (const uint32_t[]){ 1 });
 		assert_int_equal(lookup_str(ns, "0.0.0.1"), -1);
 	});
 }

@@ -103,6 +103,17 @@ mk(const char *exp, const char *src, const char *dst, uint8_t proto,
 	return f;
 }
 
+/* Count the flow mk() makes of the arguments. */
+static void
+feed(struct fx *fx, const char *exp, const char *src, const char *dst,
+    uint8_t proto, uint16_t sport, uint16_t dport, uint64_t bytes,
+    uint64_t pkts)
+{
+	struct flow f = mk(exp, src, dst, proto, sport, dport, bytes, pkts);
+
+	agg_flow(&fx->a, &f);
+}
+
 static void
 row_is(struct fx *fx, uint32_t row, uint64_t ib, uint64_t ob, uint64_t ip,
     uint64_t op, uint64_t iflows, uint64_t oflows)
@@ -121,19 +132,14 @@ static void
 test_scanner_direction(void **state)
 {
 	struct fx *fx = *state;
-	struct flow f;
 
 	agg_reset(&fx->a);
-	f = mk("192.0.2.9", "198.51.100.1", "10.5.5.5", 6, 1234, 22, 1000, 10);
-	agg_flow(&fx->a, &f);
-	f = mk("192.0.2.9", "10.5.5.5", "198.51.100.1", 17, 53, 9999, 300, 3);
-	agg_flow(&fx->a, &f);
-	f = mk("192.0.2.9", "10.5.5.5", "10.6.6.6", 6, 1, 2, 77, 7);
-	agg_flow(&fx->a, &f);
-	f = mk("192.0.2.9", "198.51.100.1", "203.0.113.5", 6, 1, 2, 55, 5);
-	agg_flow(&fx->a, &f);
-	f = mk("192.0.2.9", "2001:db8:9::1", "2001:db9::1", 6, 1, 2, 40, 4);
-	agg_flow(&fx->a, &f);
+	feed(
+	    fx, "192.0.2.9", "198.51.100.1", "10.5.5.5", 6, 1234, 22, 1000, 10);
+	feed(fx, "192.0.2.9", "10.5.5.5", "198.51.100.1", 17, 53, 9999, 300, 3);
+	feed(fx, "192.0.2.9", "10.5.5.5", "10.6.6.6", 6, 1, 2, 77, 7);
+	feed(fx, "192.0.2.9", "198.51.100.1", "203.0.113.5", 6, 1, 2, 55, 5);
+	feed(fx, "192.0.2.9", "2001:db8:9::1", "2001:db9::1", 6, 1, 2, 40, 4);
 
 	row_is(fx, fx->c.global.total, 1000, 340, 10, 7, 1, 2);
 	row_is(fx, fx->c.global.internal, 77, 0, 7, 0, 1, 0);
@@ -154,15 +160,11 @@ static void
 test_scanner_overlap(void **state)
 {
 	struct fx *fx = *state;
-	struct flow f;
 
 	agg_reset(&fx->a);
-	f = mk("192.0.2.9", "198.51.100.1", "10.1.2.3", 6, 1, 2, 100, 1);
-	agg_flow(&fx->a, &f);
-	f = mk("192.0.2.9", "10.1.3.3", "198.51.100.1", 6, 1, 2, 10, 1);
-	agg_flow(&fx->a, &f);
-	f = mk("192.0.2.9", "2001:db8:1:2::5", "2001:db9::1", 6, 1, 2, 7, 1);
-	agg_flow(&fx->a, &f);
+	feed(fx, "192.0.2.9", "198.51.100.1", "10.1.2.3", 6, 1, 2, 100, 1);
+	feed(fx, "192.0.2.9", "10.1.3.3", "198.51.100.1", 6, 1, 2, 10, 1);
+	feed(fx, "192.0.2.9", "2001:db8:1:2::5", "2001:db9::1", 6, 1, 2, 7, 1);
 	row_is(fx, fx->c.network + 0, 100, 10, 1, 1, 1, 1);
 	row_is(fx, fx->c.network + 1, 100, 7, 1, 1, 1, 1);
 }
@@ -175,8 +177,7 @@ test_scanner_sampling(void **state)
 
 	agg_reset(&fx->a);
 	/* Override 10 on an unsampled record: x10, 10 flows. */
-	f = mk("192.0.2.1", "198.51.100.1", "10.0.0.1", 6, 1, 2, 100, 2);
-	agg_flow(&fx->a, &f);
+	feed(fx, "192.0.2.1", "198.51.100.1", "10.0.0.1", 6, 1, 2, 100, 2);
 	/* Record rate 4 (already applied by the collector), no override. */
 	f = mk("192.0.2.2", "198.51.100.1", "10.0.0.1", 6, 1, 2, 400, 8);
 	f.sampling = 4;
@@ -231,24 +232,24 @@ test_scanner_service_ranges(void **state)
 {
 	struct fx *fx = *state;
 	uint32_t real = 2;
-	struct flow f;
 
 	agg_reset(&fx->a);
-	f = mk("192.0.2.9", "198.51.100.1", "10.0.0.1", 17, 40000, 7000, 1, 1);
-	agg_flow(&fx->a, &f); /* real dst */
-	f = mk("192.0.2.9", "10.0.0.1", "198.51.100.1", 17, 6970, 40000, 2, 1);
-	agg_flow(&fx->a, &f); /* real src */
-	f = mk("192.0.2.9", "198.51.100.1", "10.0.0.1", 6, 40000, 7000, 4, 1);
-	agg_flow(&fx->a, &f); /* 7000/tcp: nothing */
-	f = mk("192.0.2.9", "198.51.100.1", "10.0.0.1", 17, 7171, 7171, 8, 1);
-	agg_flow(&fx->a, &f); /* just past the range */
-	f = mk("192.0.2.9", "198.51.100.1", "10.0.0.1", 6, 554, 7070, 16, 1);
-	agg_flow(&fx->a, &f); /* both: src and dst */
+	/* Real dst. */
+	feed(
+	    fx, "192.0.2.9", "198.51.100.1", "10.0.0.1", 17, 40000, 7000, 1, 1);
+	/* Real src. */
+	feed(
+	    fx, "192.0.2.9", "10.0.0.1", "198.51.100.1", 17, 6970, 40000, 2, 1);
+	/* 7000/tcp: nothing. */
+	feed(fx, "192.0.2.9", "198.51.100.1", "10.0.0.1", 6, 40000, 7000, 4, 1);
+	/* Just past the range. */
+	feed(fx, "192.0.2.9", "198.51.100.1", "10.0.0.1", 17, 7171, 7171, 8, 1);
+	/* Both: src and dst. */
+	feed(fx, "192.0.2.9", "198.51.100.1", "10.0.0.1", 6, 554, 7070, 16, 1);
 	row_is(fx, fx->c.global.svc_dst + real, 1 + 16, 0, 2, 0, 2, 0);
 	row_is(fx, fx->c.global.svc_src + real, 16, 2, 1, 1, 1, 1);
 	/* 80/tcp is in http and web. */
-	f = mk("192.0.2.9", "198.51.100.1", "10.0.0.1", 6, 40000, 80, 32, 1);
-	agg_flow(&fx->a, &f);
+	feed(fx, "192.0.2.9", "198.51.100.1", "10.0.0.1", 6, 40000, 80, 32, 1);
 	row_is(fx, fx->c.global.svc_dst + 0, 32, 0, 1, 0, 1, 0);
 	row_is(fx, fx->c.global.svc_dst + 3, 32, 0, 1, 0, 1, 0);
 }
@@ -259,7 +260,6 @@ test_scanner_network_service(void **state)
 	struct fx *fx = *state;
 	size_t ns = fx->v.n_services;
 	uint32_t http, https;
-	struct flow f;
 
 	http = fx->c.netsvc[0 * ns + 0];
 	https = fx->c.netsvc[0 * ns + 1];
@@ -269,19 +269,15 @@ test_scanner_network_service(void **state)
 	assert_int_equal(fx->c.netsvc[1 * ns + 0], CLS_NONE);
 
 	agg_reset(&fx->a);
-	f = mk("192.0.2.9", "198.51.100.1", "10.1.1.1", 6, 40000, 80, 100, 1);
-	agg_flow(&fx->a, &f);
-	f = mk("192.0.2.9", "10.1.1.1", "198.51.100.1", 6, 80, 40000, 1000, 1);
-	agg_flow(&fx->a, &f);
+	feed(fx, "192.0.2.9", "198.51.100.1", "10.1.1.1", 6, 40000, 80, 100, 1);
+	feed(
+	    fx, "192.0.2.9", "10.1.1.1", "198.51.100.1", 6, 80, 40000, 1000, 1);
 	/* Both ports 443: counted once. */
-	f = mk("192.0.2.9", "10.1.1.1", "198.51.100.1", 6, 443, 443, 7, 1);
-	agg_flow(&fx->a, &f);
+	feed(fx, "192.0.2.9", "10.1.1.1", "198.51.100.1", 6, 443, 443, 7, 1);
 	/* Port 80 and 443: once in each. */
-	f = mk("192.0.2.9", "198.51.100.1", "10.1.2.2", 6, 443, 80, 3, 1);
-	agg_flow(&fx->a, &f);
+	feed(fx, "192.0.2.9", "198.51.100.1", "10.1.2.2", 6, 443, 80, 3, 1);
 	/* Outside the network: nothing. */
-	f = mk("192.0.2.9", "198.51.100.1", "10.2.1.1", 6, 40000, 80, 50, 1);
-	agg_flow(&fx->a, &f);
+	feed(fx, "192.0.2.9", "198.51.100.1", "10.2.1.1", 6, 40000, 80, 50, 1);
 	row_is(fx, http, 103, 1000, 2, 1, 2, 1);
 	row_is(fx, https, 3, 7, 1, 1, 1, 1);
 	row_is(fx, fx->c.network + 0, 103, 1007, 2, 2, 2, 2);
@@ -322,11 +318,9 @@ static void
 test_scanner_reset(void **state)
 {
 	struct fx *fx = *state;
-	struct flow f;
 	size_t i;
 
-	f = mk("192.0.2.1", "198.51.100.1", "10.1.2.3", 6, 1, 80, 100, 2);
-	agg_flow(&fx->a, &f);
+	feed(fx, "192.0.2.1", "198.51.100.1", "10.1.2.3", 6, 1, 80, 100, 2);
 	agg_reset(&fx->a);
 	/* Nothing pending survives a reset either. */
 	for (i = 0; i < fx->c.n_rows * AGG_NCOUNT; i++)
