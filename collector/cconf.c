@@ -11,50 +11,19 @@
 #include <string.h>
 
 #include "collector/mcast.h"
+#include "lib/scaled.h"
 #include "lib/tmutil.h"
 
 int
 cconf_parse_size(const char *s, uint64_t *bytes)
 {
-	char *end;
-	unsigned long long v;
-	uint64_t mul = 1;
+	static const struct scaled_unit units[] = { { 'K', 1ULL << 10 },
+		{ 'k', 1ULL << 10 }, { 'M', 1ULL << 20 }, { 'm', 1ULL << 20 },
+		{ 'G', 1ULL << 30 }, { 'g', 1ULL << 30 }, { 'T', 1ULL << 40 },
+		{ 't', 1ULL << 40 }, { 0, 0 } };
+	static const char *const tails[] = { "B", "iB", NULL };
 
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case '\0':
-		break;
-	case 'K':
-	case 'k':
-		mul = 1ULL << 10;
-		break;
-	case 'M':
-	case 'm':
-		mul = 1ULL << 20;
-		break;
-	case 'G':
-	case 'g':
-		mul = 1ULL << 30;
-		break;
-	case 'T':
-	case 't':
-		mul = 1ULL << 40;
-		break;
-	default:
-		return -1;
-	}
-	if (*end != '\0' && end[1] != '\0' && strcmp(end + 1, "iB") != 0 &&
-	    strcmp(end + 1, "B") != 0)
-		return -1;
-	if (v > UINT64_MAX / mul)
-		return -1;
-	*bytes = v * mul;
-	return 0;
+	return scaled_parse(s, units, tails, bytes);
 }
 
 static int

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/scaled.h"
+
 uint64_t
 tm_now_ms(void)
 {
@@ -178,37 +180,8 @@ tm_parse(const char *s, uint64_t *ms)
 int
 tm_parse_duration(const char *s, uint64_t *secs)
 {
-	char *end;
-	unsigned long long v;
-	uint64_t mul;
+	static const struct scaled_unit units[] = { { 's', 1 }, { 'm', 60 },
+		{ 'h', 3600 }, { 'd', 86400 }, { 0, 0 } };
 
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0)
-		return -1;
-	switch (*end) {
-	case '\0':
-	case 's':
-		mul = 1;
-		break;
-	case 'm':
-		mul = 60;
-		break;
-	case 'h':
-		mul = 3600;
-		break;
-	case 'd':
-		mul = 86400;
-		break;
-	default:
-		return -1;
-	}
-	if (*end != '\0' && end[1] != '\0')
-		return -1;
-	if (v > UINT64_MAX / mul)
-		return -1;
-	*secs = (uint64_t)v * mul;
-	return 0;
+	return scaled_parse(s, units, NULL, secs);
 }
