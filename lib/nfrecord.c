@@ -583,6 +583,8 @@ nfrec_compile(struct nft_template *t)
 			ops[n].type = fd->type;
 			ops[n].act =
 			    nfrec_action(fd->type, fd->len, &ops[n].arg);
+			ops[n].shift =
+			    fd->len <= 8 ? (uint8_t)(64 - 8 * fd->len) : 0;
 			n++;
 		}
 		off += fd->len;
@@ -612,97 +614,110 @@ nfrec_op_value(const struct rbuf *rec, const struct nft_op *op)
 	return x;
 }
 
+/*
+ * Apply compiled op's value x (rec: the record, for 16-byte fields).
+ * Forced inline: called once per field, and a call per field costs more
+ * than the field.
+ */
+static inline __attribute__((always_inline)) void
+nfrec_apply(struct nfrec *r, struct flow *f, const struct nft_op *op,
+    uint64_t x, struct rbuf *rec)
+{
+	uint8_t a6[16];
+
+	switch (op->act) {
+	case OP_ADDR16:
+		rec->off = op->off;
+		if (rbuf_bytes(rec, a6, 16) == 0)
+			nfrec_addr16(r, op->type, a6);
+		break;
+	case OP_BYTES:
+		r->bytes[op->arg] = x;
+		r->bytes_have |= 1u << op->arg;
+		break;
+	case OP_PKTS:
+		r->pkts[op->arg] = x;
+		r->pkts_have |= 1u << op->arg;
+		break;
+	case OP_START:
+		r->start[op->arg] = x;
+		r->start_have |= 1u << op->arg;
+		break;
+	case OP_END:
+		r->end[op->arg] = x;
+		r->end_have |= 1u << op->arg;
+		break;
+	case OP_ADDR4:
+		ft_addr_set_v4(&r->a4[op->arg], (uint32_t)x);
+		break;
+	case OP_PROTO:
+		f->proto = (uint8_t)x;
+		break;
+	case OP_TOS:
+		f->tos = (uint8_t)x;
+		break;
+	case OP_TCP_FLAGS:
+		f->tcp_flags = (uint8_t)x;
+		break;
+	case OP_SRC_MASK:
+		f->src_mask = (uint8_t)x;
+		break;
+	case OP_DST_MASK:
+		f->dst_mask = (uint8_t)x;
+		break;
+	case OP_SPORT:
+		f->sport = (uint16_t)x;
+		r->have_port = true;
+		break;
+	case OP_DPORT:
+		f->dport = (uint16_t)x;
+		r->have_port = true;
+		break;
+	case OP_IN_IF:
+		f->in_if = (uint32_t)x;
+		break;
+	case OP_OUT_IF:
+		f->out_if = (uint32_t)x;
+		break;
+	case OP_SRC_AS:
+		f->src_as = (uint32_t)x;
+		break;
+	case OP_DST_AS:
+		f->dst_as = (uint32_t)x;
+		break;
+	case OP_DIRECTION:
+		f->direction = (uint8_t)x;
+		break;
+	default:
+		nfrec_num(r, f, op->type, x, op->len);
+		break;
+	}
+}
+
 /* The fast path: a fixed-layout record through compiled ops. */
 static int
 nfrec_read_ops(const struct nft_template *t, struct rbuf *set, struct nfrec *r,
     struct flow *f)
 {
-	const struct nft_op *op;
+	const struct nft_op *op = t->ops, *end = t->ops + t->nops;
 	struct rbuf rec;
-	uint64_t x;
-	uint8_t a6[16];
-	size_t i;
 	bool wide;
 
-	/* With 8 bytes of the set after the record, every field of up to 8
-	 * bytes is one 8-byte load shifted down. */
+	/* With 8 bytes of the set after the record, every field is read
+	 * with one 8-byte load (shifted down to its size). */
 	wide = rbuf_left(set) >= (size_t)t->min_len + 8;
 	if (rbuf_sub(set, t->min_len, &rec) == -1)
 		return -1;
 	/* Compiled ops lie within min_len bytes, the length of rec. */
-	for (i = 0; i < t->nops; i++) {
-		op = &t->ops[i];
-		if (op->act == OP_ADDR16) {
-			rec.off = op->off;
-			if (rbuf_bytes(&rec, a6, 16) == 0)
-				nfrec_addr16(r, op->type, a6);
-			continue;
-		}
-		x = wide ? rbuf_at64(&rec, op->off) >> (64 - 8 * op->len)
-			 : nfrec_op_value(&rec, op);
-		switch (op->act) {
-		case OP_BYTES:
-			r->bytes[op->arg] = x;
-			r->bytes_have |= 1u << op->arg;
-			break;
-		case OP_PKTS:
-			r->pkts[op->arg] = x;
-			r->pkts_have |= 1u << op->arg;
-			break;
-		case OP_START:
-			r->start[op->arg] = x;
-			r->start_have |= 1u << op->arg;
-			break;
-		case OP_END:
-			r->end[op->arg] = x;
-			r->end_have |= 1u << op->arg;
-			break;
-		case OP_ADDR4:
-			ft_addr_set_v4(&r->a4[op->arg], (uint32_t)x);
-			break;
-		case OP_PROTO:
-			f->proto = (uint8_t)x;
-			break;
-		case OP_TOS:
-			f->tos = (uint8_t)x;
-			break;
-		case OP_TCP_FLAGS:
-			f->tcp_flags = (uint8_t)x;
-			break;
-		case OP_SRC_MASK:
-			f->src_mask = (uint8_t)x;
-			break;
-		case OP_DST_MASK:
-			f->dst_mask = (uint8_t)x;
-			break;
-		case OP_SPORT:
-			f->sport = (uint16_t)x;
-			r->have_port = true;
-			break;
-		case OP_DPORT:
-			f->dport = (uint16_t)x;
-			r->have_port = true;
-			break;
-		case OP_IN_IF:
-			f->in_if = (uint32_t)x;
-			break;
-		case OP_OUT_IF:
-			f->out_if = (uint32_t)x;
-			break;
-		case OP_SRC_AS:
-			f->src_as = (uint32_t)x;
-			break;
-		case OP_DST_AS:
-			f->dst_as = (uint32_t)x;
-			break;
-		case OP_DIRECTION:
-			f->direction = (uint8_t)x;
-			break;
-		default:
-			nfrec_num(r, f, op->type, x, op->len);
-			break;
-		}
-	}
+	if (wide)
+		for (; op < end; op++)
+			nfrec_apply(r, f, op,
+			    rbuf_at64(&rec, op->off) >> op->shift, &rec);
+	else
+		for (; op < end; op++)
+			nfrec_apply(r, f, op,
+			    op->act == OP_ADDR16 ? 0 : nfrec_op_value(&rec, op),
+			    &rec);
 	return 0;
 }
 

@@ -36,6 +36,7 @@ struct nft_op {
 	uint16_t type;
 	uint8_t act;
 	uint8_t arg;
+	uint8_t shift; /* 64 - 8 * len for fields of 1..8 bytes, else 0 */
 };
 
 struct nft_template {
