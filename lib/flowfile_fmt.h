@@ -149,8 +149,12 @@ ff_get_addr(const uint8_t *p, unsigned code, bool v6ok, struct ft_addr *a)
 	}
 }
 
-/* Encode one record in format fmt at p (FF_REC_V4 or FF_REC_V6 bytes). */
-static inline void
+/*
+ * Encode one record in format fmt at p (FF_REC_V4 or FF_REC_V6 bytes).
+ * Forced inline so that with a constant fmt the address slots are fixed
+ * stores, not memset() calls.
+ */
+static inline __attribute__((always_inline)) void
 ff_encode(uint8_t *p, const struct flow *f, int fmt)
 {
 	size_t slot = fmt == FF_FMT_V6 ? 16 : 4;
