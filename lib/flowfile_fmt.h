@@ -18,10 +18,6 @@
 
 #include "lib/flowfile.h"
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
 #define FF_HDR_LEN     256
 #define FF_F_CLOSED    0x1u
 #define FF_BLK_HDR_LEN 32
@@ -379,47 +375,48 @@ ff_tile16(uint8_t *dst, size_t dstride, const uint8_t *src, size_t sstride)
 #endif
 
 /*
- * Byte planes: byte k of record i of n records of rl bytes (a multiple of
- * 8) goes to k * n + i, so equal high bytes, zero pads and slowly changing
- * fields become long runs that zstd compresses well and fast. With SSE2,
- * 16 records by 16 bytes at a time, then 8 by 8 for what is left; the
- * last m % 8 records byte by byte.
+ * b = the transpose of the nr x nc bytes at a: b[c * bs + r] = a[r * as +
+ * c] (as and bs the row strides). With SSE2 16 x 16 tiles, then 8 x 8
+ * tiles for the rest of what is a multiple of 8 each way, then bytes.
+ */
+static inline void
+ff_transpose(
+    uint8_t *b, size_t bs, const uint8_t *a, size_t as, size_t nr, size_t nc)
+{
+	size_t r, c, r8 = nr & ~(size_t)7, c8 = nc & ~(size_t)7, r16 = 0,
+		     c16 = 0;
+
+#ifdef __SSE2__
+	r16 = nr & ~(size_t)15;
+	c16 = nc & ~(size_t)15;
+	for (r = 0; r < r16; r += 16)
+		for (c = 0; c < c16; c += 16)
+			ff_tile16(b + c * bs + r, bs, a + r * as + c, as);
+#endif
+	for (r = 0; r < r8; r += 8)
+		for (c = r < r16 ? c16 : 0; c < c8; c += 8)
+			ff_tile8(b + c * bs + r, bs, a + r * as + c, as);
+	for (r = 0; r < nr; r++)
+		for (c = r < r8 ? c8 : 0; c < nc; c++)
+			b[c * bs + r] = a[r * as + c];
+}
+
+/*
+ * Byte planes: byte k of record i of n records of rl bytes goes to k * n
+ * + i, so equal high bytes, zero pads and slowly changing fields become
+ * long runs that zstd compresses well and fast. This writes records c0 ..
+ * c0 + m (rows[0] is record c0) into the planes at dst.
  */
 static inline void
 ff_to_planes_chunk(
     uint8_t *dst, const uint8_t *rows, size_t n, size_t rl, size_t c0, size_t m)
 {
-	size_t i = 0, k, m8 = m & ~(size_t)7;
-
-#ifdef __SSE2__
-	size_t m16 = m & ~(size_t)15, rl16 = rl & ~(size_t)15;
-
-	for (k = 0; k < rl16; k += 16)
-		for (i = 0; i < m16; i += 16)
-			ff_tile16(
-			    dst + k * n + c0 + i, n, rows + i * rl + k, rl);
-	for (k = rl16; k < rl; k += 8)
-		for (i = 0; i < m16; i += 8)
-			ff_tile8(
-			    dst + k * n + c0 + i, n, rows + i * rl + k, rl);
-	i = m16;
-#endif
-	for (k = 0; k < rl; k += 8) {
-		size_t j;
-
-		for (j = i; j < m8; j += 8)
-			ff_tile8(
-			    dst + k * n + c0 + j, n, rows + j * rl + k, rl);
-	}
-	for (i = m8; i < m; i++)
-		for (k = 0; k < rl; k++)
-			dst[k * n + c0 + i] = rows[i * rl + k];
+	ff_transpose(dst + c0, n, rows, rl, m, rl);
 }
 
 /*
  * All n records: chunks of FF_PLANE_CHUNK records, so each plane gets a
  * whole cache line per chunk (4 KiB strides would thrash the L1 cache).
- * rows[i] is record c0 + i of a chunk in ff_to_planes_chunk().
  */
 static inline void
 ff_to_planes(uint8_t *dst, const uint8_t *rows, size_t n, size_t rl)
@@ -432,73 +429,15 @@ ff_to_planes(uint8_t *dst, const uint8_t *rows, size_t n, size_t rl)
 	}
 }
 
-#ifdef __SSE2__
-/*
- * Sixteen records by eight bytes at once (SSE2, part of every x86-64):
- * eight 16-byte plane runs from src + j * n interleaved by bytes, 16-bit
- * and 32-bit pairs into eight-byte record slices, stored at rows + i * rl.
- * About a quarter of the instructions of two ff_tile8() calls.
- */
-static inline void
-ff_tile16_from(uint8_t *rows, size_t rl, const uint8_t *src, size_t n)
-{
-	__m128i p[8], a[8], b[8], c;
-	int j;
-
-	for (j = 0; j < 8; j++)
-		p[j] = _mm_loadu_si128((const __m128i *)(src + j * n));
-	/* a[2j]: records 0-7, planes 2j and 2j+1; a[2j+1]: records 8-15. */
-	for (j = 0; j < 4; j++) {
-		a[2 * j] = _mm_unpacklo_epi8(p[2 * j], p[2 * j + 1]);
-		a[2 * j + 1] = _mm_unpackhi_epi8(p[2 * j], p[2 * j + 1]);
-	}
-	/* b[0..3]: records 0-3 .. 12-15, planes 0-3; b[4..7]: planes 4-7. */
-	for (j = 0; j < 2; j++) {
-		b[4 * j] = _mm_unpacklo_epi16(a[4 * j], a[4 * j + 2]);
-		b[4 * j + 1] = _mm_unpackhi_epi16(a[4 * j], a[4 * j + 2]);
-		b[4 * j + 2] = _mm_unpacklo_epi16(a[4 * j + 1], a[4 * j + 3]);
-		b[4 * j + 3] = _mm_unpackhi_epi16(a[4 * j + 1], a[4 * j + 3]);
-	}
-	/* Records 4j..4j+3, all eight planes: two records per register. */
-	for (j = 0; j < 4; j++) {
-		uint8_t *r = rows + (size_t)(4 * j) * rl;
-
-		c = _mm_unpacklo_epi32(b[j], b[j + 4]);
-		_mm_storel_epi64((__m128i *)r, c);
-		_mm_storel_epi64((__m128i *)(r + rl), _mm_unpackhi_epi64(c, c));
-		c = _mm_unpackhi_epi32(b[j], b[j + 4]);
-		_mm_storel_epi64((__m128i *)(r + 2 * rl), c);
-		_mm_storel_epi64(
-		    (__m128i *)(r + 3 * rl), _mm_unpackhi_epi64(c, c));
-	}
-}
-#endif
-
 /*
  * The inverse of ff_to_planes_chunk(): records c0 .. c0 + m of the n in
- * the planes at src into rows (m records of rl bytes). With SSE2 sixteen
- * records per tile, else (and for the rest) eight, then byte by byte.
+ * the planes at src into rows (m records of rl bytes).
  */
 static inline void
 ff_from_planes_chunk(
     uint8_t *rows, const uint8_t *src, size_t n, size_t rl, size_t c0, size_t m)
 {
-	size_t i0 = 0, i, k, m8 = m & ~(size_t)7;
-
-#ifdef __SSE2__
-	i0 = m & ~(size_t)15;
-	for (k = 0; k < rl; k += 8)
-		for (i = 0; i < i0; i += 16)
-			ff_tile16_from(
-			    rows + i * rl + k, rl, src + k * n + c0 + i, n);
-#endif
-	for (k = 0; k < rl; k += 8)
-		for (i = i0; i < m8; i += 8)
-			ff_tile8(
-			    rows + i * rl + k, rl, src + k * n + c0 + i, n);
-	for (i = m8; i < m; i++)
-		for (k = 0; k < rl; k++)
-			rows[i * rl + k] = src[k * n + c0 + i];
+	ff_transpose(rows, rl, src + c0, n, rl, m);
 }
 
 /* The inverse of ff_to_planes(), FF_PLANE_CHUNK records at a time. */
