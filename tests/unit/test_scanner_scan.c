@@ -23,6 +23,7 @@
 #include <rrd.h>
 
 #include "addr_testutil.h"
+#include "flowfile_testutil.h"
 #include "lib/conf.h"
 #include "lib/flowfile.h"
 #include "scanner/scan.h"
@@ -118,13 +119,7 @@ static void
 write_flows(struct fx *f, uint64_t start, uint64_t end,
     const struct flow *flows, size_t n, char *path, size_t len)
 {
-	struct flowfile_writer *w;
-
-	assert_int_equal(
-	    flowfile_writer_open(f->flows, start, end, NULL, &w), 0);
-	if (n > 0)
-		assert_int_equal(flowfile_write(w, flows, n), 0);
-	assert_int_equal(flowfile_writer_close(w, NULL, 0, path, len), 0);
+	fft_write(f->flows, start, end, flows, n, NULL, 0, path, len);
 }
 
 #define R1   0xc0000201 /* 192.0.2.1, router r1 */
@@ -233,26 +228,15 @@ test_scanner_scan_empty_file(void **state)
 	last_ds(f, "total.rrd", T0 + 300, zero);
 }
 
-/* Offset of the second block: file header + first block header + payload. */
-static size_t
-second_block(const uint8_t *b)
-{
-	return 256 + 32 +
-	    ((size_t)b[256 + 16] | (size_t)b[256 + 17] << 8 |
-		(size_t)b[256 + 18] << 16 | (size_t)b[256 + 19] << 24);
-}
-
 static void
 test_scanner_scan_damaged_block(void **state)
 {
 	struct fx *f = *state;
-	size_t n = FLOWFILE_BLOCK_RECORDS + 10, i, len, off;
+	size_t n = FLOWFILE_BLOCK_RECORDS + 10, i;
 	struct flow *fl = calloc(n, sizeof(*fl));
 	struct scan_result res;
 	struct errbuf eb;
 	char path[512];
-	uint8_t *b;
-	FILE *fp;
 
 	assert_non_null(fl);
 	for (i = 0; i < n; i++)
@@ -260,19 +244,7 @@ test_scanner_scan_damaged_block(void **state)
 	write_flows(f, T0, T0 + 300, fl, n, path, sizeof(path));
 	free(fl);
 	/* Flip one payload byte of the second block (10 records). */
-	assert_non_null(fp = fopen(path, "r+b"));
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	len = (size_t)ftell(fp);
-	assert_non_null(b = malloc(len));
-	rewind(fp);
-	assert_int_equal(fread(b, 1, len, fp), len);
-	off = second_block(b) + 32 + 40;
-	assert_true(off < len);
-	b[off] ^= 0x40;
-	rewind(fp);
-	assert_int_equal(fwrite(b, 1, len, fp), len);
-	assert_int_equal(fclose(fp), 0);
-	free(b);
+	fft_damage_second_block(path, 40);
 
 	assert_int_equal(scan_file(&f->s, path, &res, &eb), 0);
 	assert_int_equal(res.problems, 1);
