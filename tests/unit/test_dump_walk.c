@@ -29,28 +29,12 @@ setup(void **state)
 	return tdir_setup(state, "dumpwalk");
 }
 
-/* Create dir/rel (its directories too) as an empty file, or a directory
- * when rel ends in '/'. */
+/* tdir_create(), failing the test with the path when it cannot. */
 static void
 make(const char *dir, const char *rel)
 {
-	char path[512];
-	char *p;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	for (p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(path, 0755) == -1 && access(path, F_OK) == -1)
-			fail_msg("mkdir %s", path);
-		*p = '/';
-	}
-	if (path[strlen(path) - 1] == '/')
-		return;
-	fp = fopen(path, "w");
-	if (fp == NULL)
-		fail_msg("create %s", path);
-	fclose(fp);
+	if (tdir_create(dir, rel) == -1)
+		fail_msg("create %s/%s", dir, rel);
 }
 
 /* The walk's file i is dir/rel starting at start. */
