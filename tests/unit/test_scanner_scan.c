@@ -1,7 +1,8 @@
 /*
  * The scanner's pass over flow files (scanner/scan.c): one file gives the
  * classification counters, the interval and the RRD values worked out by
- * hand; a damaged block is counted as a problem with its records lost; an
+ * hand; a damaged block, failed RRDs and a failed scoreboard are counted
+ * as problems, the damaged block's records as lost; an
  * unreadable or inverted file fails naming the file; bad settings fail
  * naming the option; a pass processes each pending file once.
  */
@@ -47,20 +48,31 @@ struct fx {
 	"scanner {\n"                                                          \
 	" flow_dir = \"%s/flows\"\n rrd_dir = \"%s/rrd\"\n"                    \
 	" state_dir = \"%s/state\"\n interval = %d\n archive = \"%s\"\n"       \
-	" scoreboard { top = 0 }\n"                                            \
+	" scoreboard { %s }\n"                                                 \
 	"}\n"
 
-/* Load the config with interval and archive; 0, or -1 with eb set. */
+/*
+ * Load the config with interval, archive and the scoreboard's settings;
+ * 0, or -1 with eb set.
+ */
 static int
-fx_conf(struct fx *f, int interval, const char *archive, struct errbuf *eb)
+fx_conf_board(struct fx *f, int interval, const char *archive,
+    const char *board, struct errbuf *eb)
 {
 	char text[2048];
 
 	snprintf(text, sizeof(text), CONF_FMT, f->t.dir, f->t.dir, f->t.dir,
-	    interval, archive);
+	    interval, archive, board);
 	conf_free(f->cfg);
 	f->cfg = conf_load_string(text, "scan.conf", eb);
 	return f->cfg == NULL ? -1 : 0;
+}
+
+/* fx_conf_board() without a scoreboard. */
+static int
+fx_conf(struct fx *f, int interval, const char *archive, struct errbuf *eb)
+{
+	return fx_conf_board(f, interval, archive, "top = 0", eb);
 }
 
 static int
@@ -255,6 +267,70 @@ test_scanner_scan_damaged_block(void **state)
 }
 
 static void
+test_scanner_scan_problems(void **state)
+{
+	struct fx *f = *state;
+	struct flow fl = mkflow(R1, OUT1, IN1, 600, 6, 1);
+	struct scan_result res;
+	struct errbuf eb;
+	char path[512], rrd[256];
+	FILE *fp;
+
+	/* The RRD directory is a file: every RRD fails, each a problem. */
+	snprintf(rrd, sizeof(rrd), "%s/rrd", f->t.dir);
+	tdir_remove(rrd);
+	assert_non_null(fp = fopen(rrd, "w"));
+	fclose(fp);
+	write_flows(f, T0, T0 + 300, &fl, 1, path, sizeof(path));
+	assert_int_equal(scan_file(&f->s, path, &res, &eb), 0);
+	assert_true(f->s.o.n > 0);
+	assert_int_equal(res.rrd.errors, f->s.o.n);
+	assert_int_equal(res.rrd.updated, 0);
+	assert_int_equal(res.problems, f->s.o.n);
+	/* The counts are still those of the file. */
+	assert_int_equal(res.st.flows, 1);
+	assert_int_equal(res.st.hits, 1);
+}
+
+static void
+test_scanner_scan_board(void **state)
+{
+	struct fx *f = *state;
+	struct flow fl[] = { mkflow(R1, OUT1, IN1, 600, 6, 1),
+		mkflow(R1, IN2, OUT2, 60, 1, 1) };
+	struct scan_result res;
+	struct errbuf eb;
+	char path[512], board[384], sb[128];
+	FILE *fp;
+
+	snprintf(sb, sizeof(sb), "%s/sb", f->t.dir);
+	snprintf(board, sizeof(board),
+	    "top = 3 dir = \"%s\" history = false aggregate = 0", sb);
+	scan_clear(&f->s);
+	f->inited = 0;
+	assert_int_equal(fx_conf_board(f, 300, "keep", board, &eb), 0);
+	if (scan_init(&f->s, f->cfg, &eb) == -1)
+		fail_msg("%s", eb.msg);
+	f->inited = 1;
+	assert_non_null(f->s.ht);
+	write_flows(f, T0, T0 + 300, fl, 2, path, sizeof(path));
+	assert_int_equal(scan_file(&f->s, path, &res, &eb), 0);
+	assert_int_equal(res.problems, 0);
+	snprintf(path, sizeof(path), "%s/current.html", sb);
+	assert_int_equal(access(path, F_OK), 0);
+
+	/* The scoreboard cannot write its pages: one problem. */
+	assert_int_equal(tdir_remove(sb), 0);
+	assert_non_null(fp = fopen(sb, "w"));
+	fclose(fp);
+	write_flows(f, T0 + 300, T0 + 600, fl, 2, path, sizeof(path));
+	assert_int_equal(scan_file(&f->s, path, &res, &eb), 0);
+	assert_int_equal(res.problems, 1);
+	assert_int_equal(res.rrd.errors, 0);
+	assert_int_equal(res.rrd.updated, f->s.o.n);
+}
+
+static void
 test_scanner_scan_unusable(void **state)
 {
 	struct fx *f = *state;
@@ -377,6 +453,10 @@ main(void)
 		    test_scanner_scan_empty_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_scanner_scan_damaged_block, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_scanner_scan_problems, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_scanner_scan_board, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_scanner_scan_unusable, setup, teardown),
 		cmocka_unit_test_setup_teardown(
