@@ -30,6 +30,7 @@
 #include "scanner/classify.h"
 #include "scanner/hosttab.h"
 #include "scanner/rrdout.h"
+#include "scanner/scan.h"
 #include "scanner/vocab.h"
 
 #define T0 1700000100ULL
@@ -239,7 +240,7 @@ static int
 cmd_classify(const char *conf, const char *file, int runs)
 {
 	struct setup s;
-	struct flow *all, buf[4096];
+	struct flow *all, buf[SCAN_BATCH];
 	double t_mem[32], t_read[32], t_full[32], t_board[32], t;
 	struct board_totals bt;
 	struct errbuf eb;
@@ -272,7 +273,7 @@ cmd_classify(const char *conf, const char *file, int runs)
 		t = bench_thread_cpu();
 		if (flowfile_open(file, &r, &eb) == -1)
 			return -1;
-		while ((k = flowfile_read(r, buf, 4096, &eb)) > 0)
+		while ((k = flowfile_read(r, buf, SCAN_BATCH, &eb)) > 0)
 			;
 		flowfile_close(r);
 		t_read[run] = bench_thread_cpu() - t;
@@ -283,7 +284,7 @@ cmd_classify(const char *conf, const char *file, int runs)
 		t = bench_thread_cpu();
 		if (flowfile_open(file, &r, &eb) == -1)
 			return -1;
-		while ((k = flowfile_read(r, buf, 4096, &eb)) > 0)
+		while ((k = flowfile_read(r, buf, SCAN_BATCH, &eb)) > 0)
 			agg_flows(&s.a, buf, (size_t)k);
 		flowfile_close(r);
 		t_full[run] = bench_thread_cpu() - t;

@@ -22,13 +22,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "collector/rxpace.h"
 #include "lib/addr.h"
 #include "lib/log.h"
 
 #define LISTENER_BATCH  32
 #define LISTENER_MAXDG  65536
-#define LISTENER_NAP_US 5000 /* longest pause between busy drains */
-#define LISTENER_ROUNDS 64   /* recvmmsg calls per socket per drain */
+#define LISTENER_NAP_US 5000 /* longest pause safe at any rate */
+#define LISTENER_NAP_MAX_US                                                    \
+	50000              /* longest pause at all, with a rate estimate */
+#define LISTENER_ROUNDS 64 /* recvmmsg calls per socket per drain */
 
 struct listener_sock {
 	int fd;
@@ -223,9 +226,12 @@ listener_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Drain one socket; returns the number of datagrams put. */
+/*
+ * Drain one socket; returns the number of datagrams put and adds their
+ * weight (rxpace_weight()) to *weight.
+ */
 static int
-listener_drain(struct listener *l, struct listener_sock *s)
+listener_drain(struct listener *l, struct listener_sock *s, uint64_t *weight)
 {
 	struct mmsghdr msgs[LISTENER_BATCH];
 	struct iovec iov[LISTENER_BATCH];
@@ -235,7 +241,7 @@ listener_drain(struct listener *l, struct listener_sock *s)
 		struct cmsghdr align;
 	} ctl[LISTENER_BATCH];
 	struct cmsghdr *cm;
-	uint64_t now, pk = 0, by = 0, tr = 0, rd = 0;
+	uint64_t now, pk = 0, by = 0, tr = 0, rd = 0, wt = 0;
 	uint32_t ovfl;
 	int i, n, total = 0, rounds;
 
@@ -269,6 +275,7 @@ listener_drain(struct listener *l, struct listener_sock *s)
 			}
 			pk++;
 			by += msgs[i].msg_len;
+			wt += rxpace_weight(msgs[i].msg_len);
 			if (h->msg_flags & MSG_TRUNC) {
 				tr++;
 				continue;
@@ -285,6 +292,7 @@ listener_drain(struct listener *l, struct listener_sock *s)
 	atomic_fetch_add(&s->bytes, by);
 	atomic_fetch_add(&s->truncated, tr);
 	atomic_fetch_add(&s->ring_drops, rd);
+	*weight += wt;
 	return total;
 }
 
@@ -311,17 +319,50 @@ listener_nap_us(const struct listener *l)
 	return us;
 }
 
+/* Microseconds of CLOCK_MONOTONIC. */
+static uint64_t
+listener_mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* The smallest receive buffer of the sockets, bytes. */
+static uint64_t
+listener_min_rcvbuf(const struct listener *l)
+{
+	uint64_t m = UINT64_MAX;
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if ((uint64_t)l->socks[i].rcvbuf < m)
+			m = (uint64_t)l->socks[i].rcvbuf;
+	return m == UINT64_MAX ? 0 : m;
+}
+
 static void *
 listener_main(void *arg)
 {
 	struct listener *l = arg;
 	struct pollfd pfd[LISTENER_MAX_SOCKETS + 1];
 	struct timespec nap;
-	uint64_t one = 1;
+	struct rxpace pace;
+	uint64_t one = 1, weight = 0, nap_us,
+		 base_us = (uint64_t)listener_nap_us(l);
 	size_t i;
 	int got, n;
 	bool full;
-	long nap_us = listener_nap_us(l);
+
+	/*
+	 * Pauses beyond base_us (safe at 1 GB/s) only while the rate
+	 * estimate allows, and at most ten times base_us: safe from any
+	 * state up to 100 MB/s.
+	 */
+	rxpace_init(&pace, listener_min_rcvbuf(l), base_us,
+	    10 * base_us < LISTENER_NAP_MAX_US ? 10 * base_us
+					       : LISTENER_NAP_MAX_US);
 
 	for (i = 0; i < l->n; i++) {
 		pfd[i].fd = l->socks[i].fd;
@@ -339,14 +380,15 @@ listener_main(void *arg)
 		if (pfd[l->n].revents) {
 			/* Take what the kernel still holds before stopping. */
 			for (i = 0; i < l->n; i++)
-				(void)listener_drain(l, &l->socks[i]);
+				(void)listener_drain(l, &l->socks[i], &weight);
 			break;
 		}
 		got = 0;
+		weight = 0;
 		full = false;
 		for (i = 0; i < l->n; i++) {
 			if (pfd[i].revents & POLLIN) {
-				n = listener_drain(l, &l->socks[i]);
+				n = listener_drain(l, &l->socks[i], &weight);
 				got += n;
 				full |= n == LISTENER_ROUNDS * LISTENER_BATCH;
 			}
@@ -358,10 +400,13 @@ listener_main(void *arg)
 		    ring_used(l->ring) >= ring_size(l->ring) / 8 &&
 		    atomic_exchange(l->want_wake, 0))
 			(void)!write(l->wake_fd, &one, sizeof(one));
+		if (got == 0)
+			continue;
+		nap_us = rxpace_next(&pace, weight, listener_mono_us());
 		/* No pause while a socket still had more than a drain. */
-		if (got > 0 && !full && nap_us > 0) {
-			nap.tv_sec = 0;
-			nap.tv_nsec = nap_us * 1000;
+		if (!full && nap_us > 0) {
+			nap.tv_sec = (time_t)(nap_us / 1000000);
+			nap.tv_nsec = (long)(nap_us % 1000000) * 1000;
 			(void)nanosleep(&nap, NULL);
 		}
 	}

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* A read cursor: borrows the bytes for its lifetime. */
 struct rbuf {
@@ -81,6 +82,23 @@ rbuf_at32(const struct rbuf *b, size_t at)
 {
 	return (uint32_t)b->p[at] << 24 | (uint32_t)b->p[at + 1] << 16 |
 	    (uint32_t)b->p[at + 2] << 8 | b->p[at + 3];
+}
+/*
+ * The 8 bytes at offset at from the start of b as a big-endian 64-bit
+ * value, without a bounds check: only where the caller checked that 8
+ * bytes from b->p + at lie within the buffer b was cut from (a record's
+ * field followed by the rest of its set). One load and a byte swap.
+ */
+static inline uint64_t
+rbuf_at64(const struct rbuf *b, size_t at)
+{
+	uint64_t v;
+
+	memcpy(&v, b->p + at, sizeof(v));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
 }
 int rbuf_skip(struct rbuf *b, size_t n);
 /*

@@ -161,9 +161,9 @@ struct flowfile_writer {
 	char creator[32];
 	char dir[PATH_MAX];
 	char tmp[PATH_MAX];
-	struct flow *pend; /* FLOWFILE_BLOCK_RECORDS buffered records */
-	size_t npend;
-	uint8_t *raw;    /* block header + raw payload */
+	size_t npend;    /* records in the block being built */
+	int fmt;         /* its record format (FF_FMT_V4 until an IPv6 one) */
+	uint8_t *raw;    /* block header + the records encoded as rows */
 	uint8_t *planes; /* the payload as byte planes, before zstd */
 	uint8_t *zbuf;   /* block header + compressed payload */
 	size_t zcap;
@@ -231,7 +231,6 @@ ff_writer_free(struct flowfile_writer *w)
 	if (w == NULL)
 		return;
 	ZSTD_freeCCtx(w->cctx);
-	free(w->pend);
 	free(w->raw);
 	free(w->planes);
 	free(w->zbuf);
@@ -277,9 +276,9 @@ flowfile_writer_open(const char *dir, uint64_t start, uint64_t end,
 		errno = ENAMETOOLONG;
 		goto fail;
 	}
-	w->pend = malloc(sizeof(*w->pend) * FLOWFILE_BLOCK_RECORDS);
+	w->fmt = FF_FMT_V4;
 	w->raw = malloc(FF_BLK_HDR_LEN + FF_RAW_MAX);
-	if (w->pend == NULL || w->raw == NULL)
+	if (w->raw == NULL)
 		goto fail;
 	if (w->codec == FLOWFILE_CODEC_ZSTD) {
 		w->zcap = ZSTD_compressBound(FF_RAW_MAX);
@@ -316,53 +315,30 @@ fail:
 static int
 ff_flush_block(struct flowfile_writer *w)
 {
-	const struct flow *f;
-	uint8_t *blk, *pay;
-	size_t i, rl, raw_len, stored;
-	int fmt = FF_FMT_V4, codec = FLOWFILE_CODEC_NONE;
+	uint8_t *blk, *rows;
+	size_t rl, raw_len, stored;
+	int fmt = w->fmt, codec = FLOWFILE_CODEC_NONE;
 
 	if (w->npend == 0)
 		return 0;
-	for (i = 0; i < w->npend; i++) {
-		f = &w->pend[i];
-		if (f->src.family == FT_AF_INET6 ||
-		    f->dst.family == FT_AF_INET6 ||
-		    f->nexthop.family == FT_AF_INET6 ||
-		    f->exporter.family == FT_AF_INET6) {
-			fmt = FF_FMT_V6;
-			break;
-		}
-	}
 	rl = ff_rec_len(fmt);
 	raw_len = rl * w->npend;
-	pay = w->raw + FF_BLK_HDR_LEN;
+	rows = w->raw + FF_BLK_HDR_LEN;
 	blk = w->raw;
 	stored = raw_len;
 	if (w->codec == FLOWFILE_CODEC_ZSTD) {
-		uint8_t tile[FF_PLANE_CHUNK * FF_REC_MAX];
-		size_t z, c0, m;
+		size_t z;
 
-		/* Records a chunk at a time into byte planes (via the L1). */
-		for (c0 = 0; c0 < w->npend; c0 += m) {
-			m = w->npend - c0 < FF_PLANE_CHUNK ? w->npend - c0
-							   : FF_PLANE_CHUNK;
-			for (i = 0; i < m; i++)
-				ff_encode(tile + i * rl, &w->pend[c0 + i], fmt);
-			ff_to_planes_chunk(
-			    w->planes, tile, w->npend, rl, c0, m);
-		}
+		ff_to_planes(w->planes, rows, w->npend, rl);
 		z = ZSTD_compressCCtx(w->cctx, w->zbuf + FF_BLK_HDR_LEN,
 		    w->zcap, w->planes, raw_len, w->level);
-		/* Incompressible blocks are stored raw. */
+		/* Incompressible blocks are stored raw (the rows). */
 		if (!ZSTD_isError(z) && z < raw_len) {
 			blk = w->zbuf;
 			stored = z;
 			codec = FF_CODEC_ZSTD_PLANES;
 		}
 	}
-	if (codec == FLOWFILE_CODEC_NONE)
-		for (i = 0; i < w->npend; i++)
-			ff_encode(pay + i * rl, &w->pend[i], fmt);
 	memcpy(blk + FB_MAGIC, ff_blk_magic, 4);
 	put32(blk + FB_NREC, (uint32_t)w->npend);
 	blk[FB_FORMAT] = (uint8_t)fmt;
@@ -379,22 +355,59 @@ ff_flush_block(struct flowfile_writer *w)
 	w->records += w->npend;
 	w->blocks++;
 	w->npend = 0;
+	w->fmt = FF_FMT_V4;
 	return 0;
+}
+
+static bool
+ff_has_v6(const struct flow *f)
+{
+	return f->src.family == FT_AF_INET6 || f->dst.family == FT_AF_INET6 ||
+	    f->nexthop.family == FT_AF_INET6 ||
+	    f->exporter.family == FT_AF_INET6;
+}
+
+/*
+ * The block's first IPv6 record: re-encode the IPv4-format rows so far in
+ * the IPv6 format, in place, last first (each wider row lies at or after
+ * its narrower one). Decoding a row gives back what was encoded, so the
+ * rows are those a block built in the IPv6 format from the start has.
+ */
+static void
+ff_widen(struct flowfile_writer *w)
+{
+	uint8_t *rows = w->raw + FF_BLK_HDR_LEN;
+	struct flow f;
+	size_t i;
+
+	for (i = w->npend; i-- > 0;) {
+		ff_decode(rows + i * FF_REC_V4, &f, FF_FMT_V4);
+		ff_encode(rows + i * FF_REC_V6, &f, FF_FMT_V6);
+	}
+	w->fmt = FF_FMT_V6;
 }
 
 int
 flowfile_write(struct flowfile_writer *w, const struct flow *flows, size_t n)
 {
-	size_t k;
+	uint8_t *rows = w->raw + FF_BLK_HDR_LEN;
+	size_t i;
 
-	while (n > 0) {
-		k = FLOWFILE_BLOCK_RECORDS - w->npend;
-		if (k > n)
-			k = n;
-		memcpy(w->pend + w->npend, flows, k * sizeof(*flows));
-		w->npend += k;
-		flows += k;
-		n -= k;
+	/* Records are encoded as they come, into the block's rows. */
+	for (i = 0; i < n; i++) {
+		if (w->fmt == FF_FMT_V4) {
+			if (!ff_has_v6(&flows[i]))
+				ff_encode(rows + w->npend * FF_REC_V4,
+				    &flows[i], FF_FMT_V4);
+			else {
+				ff_widen(w);
+				ff_encode(rows + w->npend * FF_REC_V6,
+				    &flows[i], FF_FMT_V6);
+			}
+		} else
+			ff_encode(
+			    rows + w->npend * FF_REC_V6, &flows[i], FF_FMT_V6);
+		w->npend++;
 		if (w->npend == FLOWFILE_BLOCK_RECORDS &&
 		    ff_flush_block(w) == -1)
 			return -1;

@@ -203,7 +203,10 @@ nf_release(struct nf_ctx *c, const struct nft_template *t)
 		c->sys_uptime = h->sys_uptime;
 		c->export_ms = h->export_ms;
 		rbuf_init(&set, h->data, h->len);
-		if (rc == 0 && nfrec_decode_set(c, t, &set) == -1)
+		/* Once the consumer stops, the rest is dropped, and counted. */
+		if (rc != 0)
+			s->st.held_dropped++;
+		else if (nfrec_decode_set(c, t, &set) == -1)
 			rc = -1;
 		nf_held_free(s, h);
 	}

@@ -83,7 +83,8 @@ struct nf_session_stats {
 	uint64_t exporters_evicted;
 	uint64_t held_sets;    /* data sets held now */
 	uint64_t held_bytes;   /* their bytes */
-	uint64_t held_dropped; /* held sets dropped (limit or no template) */
+	uint64_t held_dropped; /* held sets dropped (limit, no template,
+				  consumer stopped) */
 };
 
 struct nf_session;

@@ -37,8 +37,9 @@ struct nf_encoder_opts {
 	uint32_t domain;   /* v9 source id / IPFIX domain / v5 engine id */
 	uint32_t sampling; /* 1-in-N packet sampling applied; 0/1 none */
 	uint64_t boot_ms;  /* when the exporter "booted" (sysUptime 0) */
-	uint32_t template_every; /* re-send templates every N packets */
-	uint32_t template_secs;  /* ... or after this many seconds */
+	/* re-send templates after N datagrams without them (in the N+1th) */
+	uint32_t template_every;
+	uint32_t template_secs; /* ... or after this many seconds */
 };
 
 /* A new encoder, or NULL with errno set (EINVAL for a bad version). */

@@ -448,6 +448,119 @@ nfrec_known(uint16_t type)
 	}
 }
 
+/*
+ * What a compiled op does with its value: the common fields go straight
+ * to their place; every other field goes through nfrec_num() (OP_NUM) or
+ * nfrec_addr16() (OP_ADDR16), so both paths decode alike.
+ */
+enum {
+	OP_NUM,
+	OP_ADDR16,
+	OP_BYTES, /* arg: counter source */
+	OP_PKTS,  /* arg: counter source */
+	OP_START, /* arg: time source, value as is */
+	OP_END,   /* arg: time source, value as is */
+	OP_ADDR4, /* arg: address role (4-byte fields only) */
+	OP_PROTO,
+	OP_TOS,
+	OP_TCP_FLAGS,
+	OP_SRC_MASK,
+	OP_DST_MASK,
+	OP_SPORT,
+	OP_DPORT,
+	OP_IN_IF,
+	OP_OUT_IF,
+	OP_SRC_AS,
+	OP_DST_AS,
+	OP_DIRECTION,
+};
+
+/* The action of a field of type and len (1..8 or 16) and its argument. */
+static uint8_t
+nfrec_action(uint16_t type, uint16_t len, uint8_t *arg)
+{
+	*arg = 0;
+	if (len == 16)
+		return OP_ADDR16;
+	switch (type) {
+	case IE_OCTETS:
+		*arg = CNT_DELTA;
+		return OP_BYTES;
+	case IE_OCTET_TOTAL:
+		*arg = CNT_TOTAL;
+		return OP_BYTES;
+	case IE_OUT_OCTETS:
+		*arg = CNT_POST;
+		return OP_BYTES;
+	case IE_INITIATOR_OCTETS:
+		*arg = CNT_INIT;
+		return OP_BYTES;
+	case IE_PACKETS:
+		*arg = CNT_DELTA;
+		return OP_PKTS;
+	case IE_PACKET_TOTAL:
+		*arg = CNT_TOTAL;
+		return OP_PKTS;
+	case IE_OUT_PACKETS:
+		*arg = CNT_POST;
+		return OP_PKTS;
+	case IE_INITIATOR_PACKETS:
+		*arg = CNT_INIT;
+		return OP_PKTS;
+	case IE_FIRST_SWITCHED:
+		*arg = TM_UPTIME;
+		return OP_START;
+	case IE_LAST_SWITCHED:
+		*arg = TM_UPTIME;
+		return OP_END;
+	case IE_START_MS:
+		*arg = TM_MS;
+		return OP_START;
+	case IE_END_MS:
+		*arg = TM_MS;
+		return OP_END;
+	case IE_SRC4:
+	case IE_DST4:
+	case IE_NEXTHOP4:
+	case IE_BGP_NEXTHOP4:
+		if (len != 4)
+			return OP_NUM;
+		*arg = type == IE_SRC4    ? AD_SRC
+		    : type == IE_DST4     ? AD_DST
+		    : type == IE_NEXTHOP4 ? AD_NH
+					  : AD_BGPNH;
+		return OP_ADDR4;
+	case IE_PROTO:
+		return OP_PROTO;
+	case IE_TOS:
+		return OP_TOS;
+	case IE_TCP_FLAGS:
+		return OP_TCP_FLAGS;
+	case IE_SRC_MASK:
+	case IE_SRC6_MASK:
+		return OP_SRC_MASK;
+	case IE_DST_MASK:
+	case IE_DST6_MASK:
+		return OP_DST_MASK;
+	case IE_SPORT:
+		return OP_SPORT;
+	case IE_DPORT:
+		return OP_DPORT;
+	case IE_IN_IF:
+		return OP_IN_IF;
+	case IE_OUT_IF:
+		return OP_OUT_IF;
+	case IE_SRC_AS:
+		return OP_SRC_AS;
+	case IE_DST_AS:
+		return OP_DST_AS;
+	case IE_DIRECTION:
+		return OP_DIRECTION;
+	default:
+		return OP_NUM;
+	}
+}
+
 void
 nfrec_compile(struct nft_template *t)
 {
@@ -468,6 +581,10 @@ nfrec_compile(struct nft_template *t)
 			ops[n].off = (uint16_t)off;
 			ops[n].len = fd->len;
 			ops[n].type = fd->type;
+			ops[n].act =
+			    nfrec_action(fd->type, fd->len, &ops[n].arg);
+			ops[n].shift =
+			    fd->len <= 8 ? (uint8_t)(64 - 8 * fd->len) : 0;
 			n++;
 		}
 		off += fd->len;
@@ -476,47 +593,131 @@ nfrec_compile(struct nft_template *t)
 	t->nops = (uint16_t)n;
 }
 
+/* The big-endian value of a compiled op's field of 1..8 bytes. */
+static inline uint64_t
+nfrec_op_value(const struct rbuf *rec, const struct nft_op *op)
+{
+	uint64_t x = 0;
+
+	switch (op->len) {
+	case 1:
+		return rbuf_at8(rec, op->off);
+	case 2:
+		return rbuf_at16(rec, op->off);
+	case 4:
+		return rbuf_at32(rec, op->off);
+	case 8:
+		return (uint64_t)rbuf_at32(rec, op->off) << 32 |
+		    rbuf_at32(rec, op->off + 4);
+	}
+	(void)rbuf_peek_uint(rec, op->off, op->len, &x);
+	return x;
+}
+
+/*
+ * Apply compiled op's value x (rec: the record, for 16-byte fields).
+ * Forced inline: called once per field, and a call per field costs more
+ * than the field.
+ */
+static inline __attribute__((always_inline)) void
+nfrec_apply(struct nfrec *r, struct flow *f, const struct nft_op *op,
+    uint64_t x, struct rbuf *rec)
+{
+	uint8_t a6[16];
+
+	switch (op->act) {
+	case OP_ADDR16:
+		rec->off = op->off;
+		if (rbuf_bytes(rec, a6, 16) == 0)
+			nfrec_addr16(r, op->type, a6);
+		break;
+	case OP_BYTES:
+		r->bytes[op->arg] = x;
+		r->bytes_have |= 1u << op->arg;
+		break;
+	case OP_PKTS:
+		r->pkts[op->arg] = x;
+		r->pkts_have |= 1u << op->arg;
+		break;
+	case OP_START:
+		r->start[op->arg] = x;
+		r->start_have |= 1u << op->arg;
+		break;
+	case OP_END:
+		r->end[op->arg] = x;
+		r->end_have |= 1u << op->arg;
+		break;
+	case OP_ADDR4:
+		ft_addr_set_v4(&r->a4[op->arg], (uint32_t)x);
+		break;
+	case OP_PROTO:
+		f->proto = (uint8_t)x;
+		break;
+	case OP_TOS:
+		f->tos = (uint8_t)x;
+		break;
+	case OP_TCP_FLAGS:
+		f->tcp_flags = (uint8_t)x;
+		break;
+	case OP_SRC_MASK:
+		f->src_mask = (uint8_t)x;
+		break;
+	case OP_DST_MASK:
+		f->dst_mask = (uint8_t)x;
+		break;
+	case OP_SPORT:
+		f->sport = (uint16_t)x;
+		r->have_port = true;
+		break;
+	case OP_DPORT:
+		f->dport = (uint16_t)x;
+		r->have_port = true;
+		break;
+	case OP_IN_IF:
+		f->in_if = (uint32_t)x;
+		break;
+	case OP_OUT_IF:
+		f->out_if = (uint32_t)x;
+		break;
+	case OP_SRC_AS:
+		f->src_as = (uint32_t)x;
+		break;
+	case OP_DST_AS:
+		f->dst_as = (uint32_t)x;
+		break;
+	case OP_DIRECTION:
+		f->direction = (uint8_t)x;
+		break;
+	default:
+		nfrec_num(r, f, op->type, x, op->len);
+		break;
+	}
+}
+
 /* The fast path: a fixed-layout record through compiled ops. */
 static int
 nfrec_read_ops(const struct nft_template *t, struct rbuf *set, struct nfrec *r,
     struct flow *f)
 {
-	const struct nft_op *op;
+	const struct nft_op *op = t->ops, *end = t->ops + t->nops;
 	struct rbuf rec;
-	uint64_t x;
-	uint8_t a6[16];
-	size_t i;
+	bool wide;
 
+	/* With 8 bytes of the set after the record, every field is read
+	 * with one 8-byte load (shifted down to its size). */
+	wide = rbuf_left(set) >= (size_t)t->min_len + 8;
 	if (rbuf_sub(set, t->min_len, &rec) == -1)
 		return -1;
 	/* Compiled ops lie within min_len bytes, the length of rec. */
-	for (i = 0; i < t->nops; i++) {
-		op = &t->ops[i];
-		switch (op->len) {
-		case 1:
-			nfrec_num(r, f, op->type, rbuf_at8(&rec, op->off), 1);
-			continue;
-		case 2:
-			nfrec_num(r, f, op->type, rbuf_at16(&rec, op->off), 2);
-			continue;
-		case 4:
-			nfrec_num(r, f, op->type, rbuf_at32(&rec, op->off), 4);
-			continue;
-		case 8:
-			x = (uint64_t)rbuf_at32(&rec, op->off) << 32 |
-			    rbuf_at32(&rec, op->off + 4);
-			nfrec_num(r, f, op->type, x, 8);
-			continue;
-		}
-		if (op->len < 8) {
-			if (rbuf_peek_uint(&rec, op->off, op->len, &x) == 0)
-				nfrec_num(r, f, op->type, x, op->len);
-		} else {
-			rec.off = op->off;
-			if (rbuf_bytes(&rec, a6, 16) == 0)
-				nfrec_addr16(r, op->type, a6);
-		}
-	}
+	if (wide)
+		for (; op < end; op++)
+			nfrec_apply(r, f, op,
+			    rbuf_at64(&rec, op->off) >> op->shift, &rec);
+	else
+		for (; op < end; op++)
+			nfrec_apply(r, f, op,
+			    op->act == OP_ADDR16 ? 0 : nfrec_op_value(&rec, op),
+			    &rec);
 	return 0;
 }
 

@@ -101,7 +101,11 @@ struct nf_exporter *nf_exporter_get(struct nf_session *s,
  */
 int nf_template_learn(struct nf_ctx *c, uint16_t id, bool options,
     uint16_t nscope, const struct nft_field *fields, size_t n);
-/* Withdraw template id (or all of one kind with NFT_WITHDRAW_ALL). */
+/*
+ * Withdraw template id; with options >= 0 and id 2 (v9/IPFIX data) or 3
+ * (options), every template of that kind of the exporter (options: 0 data,
+ * 1 options templates), as IPFIX's "withdraw all" set ids.
+ */
 void nf_template_withdraw(struct nf_ctx *c, uint16_t id, int options);
 
 /*

@@ -26,11 +26,17 @@ struct nft_field {
 	uint16_t len; /* bytes, or NFT_VARLEN */
 };
 
-/* A field the record decoder reads, at a fixed offset in the record. */
+/*
+ * A field the record decoder reads, at a fixed offset in the record, and
+ * what it does with the value (act, arg: nfrecord.c's own codes).
+ */
 struct nft_op {
 	uint16_t off;
 	uint16_t len;
 	uint16_t type;
+	uint8_t act;
+	uint8_t arg;
+	uint8_t shift; /* 64 - 8 * len for fields of 1..8 bytes, else 0 */
 };
 
 struct nft_template {

@@ -43,11 +43,20 @@ cuf_label(const char *in, char *out, size_t len)
 }
 
 #define CUF_MAX_ROUTERS 256
+#define CUF_MAX_LABELS  8192
+
+/* A label given so far: its kind (directive) and line, for duplicates. */
+struct cuf_label_use {
+	const char *kind;
+	char label[VOCAB_LABEL_MAX + 1];
+	unsigned lineno;
+};
 
 struct cuf_router {
 	char addr[ADDR_STRLEN];
 	char label[VOCAB_LABEL_MAX + 1];
 	unsigned long rate;
+	unsigned lineno; /* where the label was set */
 };
 
 struct cuf_out {
@@ -55,9 +64,66 @@ struct cuf_out {
 	struct cuf_router routers[CUF_MAX_ROUTERS];
 	size_t n_routers;
 	char subnets[64 * 1024];
-	char scanner[4096];
-	char board[4096];
+	/* The last OutputDir, Scoreboard and AggregateScore (-1, "": none). */
+	char rrd_dir[4096];
+	long top;
+	char board_dir[4096];
+	long aggregate;
+	struct cuf_label_use labels[CUF_MAX_LABELS];
+	size_t n_labels;
 };
+
+/*
+ * Claim label for kind at lineno: 0, or -1 with eb naming both lines when
+ * the kind already has it (CUFlow refuses a duplicate label; two labels
+ * may also become one once made safe, "a.b" and "a_b").
+ */
+static int
+cuf_claim(struct cuf_out *o, const char *kind, const char *label,
+    const char *path, unsigned lineno, struct errbuf *eb)
+{
+	struct cuf_label_use *u;
+	size_t i;
+
+	for (i = 0; i < o->n_labels; i++) {
+		u = &o->labels[i];
+		if (strcmp(u->kind, kind) == 0 &&
+		    strcmp(u->label, label) == 0) {
+			errbuf_set(eb,
+			    "%s:%u: %s label \"%s\" already used at line %u",
+			    path, lineno, kind, label, u->lineno);
+			return -1;
+		}
+	}
+	if (o->n_labels == CUF_MAX_LABELS) {
+		errbuf_set(eb, "%s:%u: too many labels", path, lineno);
+		return -1;
+	}
+	u = &o->labels[o->n_labels++];
+	u->kind = kind;
+	snprintf(u->label, sizeof(u->label), "%s", label);
+	u->lineno = lineno;
+	return 0;
+}
+
+/* Whether s can go inside a quoted configuration string as it is. */
+static int
+cuf_plain(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s == '"' || *s == '\\' || iscntrl((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+/* Whether s is a count: digits only, at most 9 of them. */
+static int
+cuf_count(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n > 0 && n <= 9 && s[n] == '\0';
+}
 
 static int
 cuf_prefix(const char *s, char *buf, size_t len)
@@ -94,6 +160,8 @@ cuf_line(struct cuf_out *o, char *line, const char *path, unsigned lineno,
 	}
 	if (strcasecmp(w[0], "Network") == 0 && nw == 3) {
 		cuf_label(w[2], lab, sizeof(lab));
+		if (cuf_claim(o, "Network", lab, path, lineno, eb) == -1)
+			return -1;
 		n = cuf_split(w[1], items, CUF_MAX_ITEMS);
 		fprintf(f, "network \"%s\" {\n\tprefixes = {", lab);
 		for (i = 0; i < n; i++) {
@@ -109,6 +177,8 @@ cuf_line(struct cuf_out *o, char *line, const char *path, unsigned lineno,
 		struct errbuf pe;
 
 		cuf_label(w[2], lab, sizeof(lab));
+		if (cuf_claim(o, "Service", lab, path, lineno, eb) == -1)
+			return -1;
 		n = cuf_split(w[1], items, CUF_MAX_ITEMS);
 		fprintf(f, "service \"%s\" {\n\tports = {", lab);
 		for (i = 0; i < n; i++) {
@@ -131,6 +201,8 @@ cuf_line(struct cuf_out *o, char *line, const char *path, unsigned lineno,
 			return -1;
 		}
 		cuf_label(nw == 3 ? w[2] : w[1], lab, sizeof(lab));
+		if (cuf_claim(o, "Protocol", lab, path, lineno, eb) == -1)
+			return -1;
 		fprintf(
 		    f, "protocol \"%s\" {\n\tnumber = \"%u\"\n}\n", lab, num);
 		return 0;
@@ -157,14 +229,17 @@ cuf_line(struct cuf_out *o, char *line, const char *path, unsigned lineno,
 			r = &o->routers[o->n_routers++];
 			snprintf(r->addr, sizeof(r->addr), "%s", buf);
 			cuf_label(buf, r->label, sizeof(r->label));
+			r->lineno = lineno;
 		}
 		if (sr) {
 			r->rate = strtoul(w[2], &end, 10);
 			if (*end != '\0' || r->rate == 0)
 				goto bad;
-		} else
+		} else {
 			cuf_label(
 			    nw == 3 ? w[2] : w[1], r->label, sizeof(r->label));
+			r->lineno = lineno;
+		}
 		return 0;
 	}
 	if ((strcasecmp(w[0], "TOS") == 0 ||
@@ -174,6 +249,9 @@ cuf_line(struct cuf_out *o, char *line, const char *path, unsigned lineno,
 		struct vocab_range r;
 
 		cuf_label(w[2], lab, sizeof(lab));
+		if (cuf_claim(o, as ? "ASNumber" : "TOS", lab, path, lineno,
+			eb) == -1)
+			return -1;
 		n = cuf_split(w[1], items, CUF_MAX_ITEMS);
 		fprintf(f, "%s \"%s\" {\n\t%s = {", as ? "as_group" : "tos",
 		    lab, as ? "asns" : "values");
@@ -193,23 +271,22 @@ cuf_line(struct cuf_out *o, char *line, const char *path, unsigned lineno,
 		fprintf(f, "multicast = true\n");
 		return 0;
 	}
-	if (strcasecmp(w[0], "OutputDir") == 0 && nw == 2) {
-		snprintf(o->scanner + strlen(o->scanner),
-		    sizeof(o->scanner) - strlen(o->scanner),
-		    "\trrd_dir = \"%s\"\n", w[1]);
+	if (strcasecmp(w[0], "OutputDir") == 0 && nw == 2 && cuf_plain(w[1]) &&
+	    strlen(w[1]) < sizeof(o->rrd_dir)) {
+		strcpy(o->rrd_dir, w[1]);
 		return 0;
 	}
-	if (strcasecmp(w[0], "Scoreboard") == 0 && nw >= 2) {
-		snprintf(o->board + strlen(o->board),
-		    sizeof(o->board) - strlen(o->board), "\t\ttop = %s\n%s%s%s",
-		    w[1], nw > 2 ? "\t\tdir = \"" : "", nw > 2 ? w[2] : "",
-		    nw > 2 ? "\"\n" : "");
+	if (strcasecmp(w[0], "Scoreboard") == 0 && nw >= 2 && cuf_count(w[1]) &&
+	    (nw == 2 ||
+		(cuf_plain(w[2]) && strlen(w[2]) < sizeof(o->board_dir)))) {
+		o->top = strtol(w[1], NULL, 10);
+		if (nw > 2)
+			strcpy(o->board_dir, w[2]);
 		return 0;
 	}
-	if (strcasecmp(w[0], "AggregateScore") == 0 && nw >= 2) {
-		snprintf(o->board + strlen(o->board),
-		    sizeof(o->board) - strlen(o->board), "\t\taggregate = %s\n",
-		    w[1]);
+	if (strcasecmp(w[0], "AggregateScore") == 0 && nw >= 2 &&
+	    cuf_count(w[1])) {
+		o->aggregate = strtol(w[1], NULL, 10);
 		return 0;
 	}
 bad:
@@ -236,6 +313,7 @@ cuflow_import(const char *path, FILE *out, struct errbuf *eb)
 		return -1;
 	}
 	o->out = out;
+	o->top = o->aggregate = -1;
 	fprintf(out, "# flowtally.conf vocabulary imported from %s\n", path);
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		lineno++;
@@ -245,14 +323,26 @@ cuflow_import(const char *path, FILE *out, struct errbuf *eb)
 			goto out;
 	}
 	for (size_t i = 0; i < o->n_routers; i++)
+		if (cuf_claim(o, "Router", o->routers[i].label, path,
+			o->routers[i].lineno, eb) == -1)
+			goto out;
+	for (size_t i = 0; i < o->n_routers; i++)
 		fprintf(out,
 		    "router \"%s\" {\n\taddress = \"%s\"\n\tsample_rate = %lu\n}\n",
 		    o->routers[i].label, o->routers[i].addr,
 		    o->routers[i].rate);
 	if (o->subnets[0] != '\0')
 		fprintf(out, "subnets = { %s }\n", o->subnets);
-	fprintf(out, "scanner {\n%s\tscoreboard {\n%s\t}\n}\n", o->scanner,
-	    o->board[0] ? o->board : "\t\ttop = 0\n");
+	fprintf(out, "scanner {\n");
+	if (o->rrd_dir[0] != '\0')
+		fprintf(out, "\trrd_dir = \"%s\"\n", o->rrd_dir);
+	fprintf(
+	    out, "\tscoreboard {\n\t\ttop = %ld\n", o->top > 0 ? o->top : 0);
+	if (o->board_dir[0] != '\0')
+		fprintf(out, "\t\tdir = \"%s\"\n", o->board_dir);
+	if (o->aggregate >= 0)
+		fprintf(out, "\t\taggregate = %ld\n", o->aggregate);
+	fprintf(out, "\t}\n}\n");
 	ret = 0;
 out:
 	fclose(fp);

@@ -17,8 +17,6 @@
 #include "scanner/board.h"
 #include "scanner/hosttab.h"
 
-#define SCAN_BUF 4096
-
 static void
 scan_host(void *ctx, const struct host_op *ops, size_t n)
 {
@@ -73,7 +71,7 @@ scan_init(struct scan *s, cfg_t *cfg, struct errbuf *eb)
 		s->a.host_fn = scan_host;
 		s->a.host_ctx = s->ht;
 	}
-	if ((s->buf = calloc(SCAN_BUF, sizeof(*s->buf))) == NULL) {
+	if ((s->buf = calloc(SCAN_BATCH, sizeof(*s->buf))) == NULL) {
 		errbuf_set(eb, "out of memory");
 		goto fail;
 	}
@@ -130,7 +128,7 @@ scan_file(struct scan *s, const char *path, struct scan_result *res,
 	if (s->ht != NULL)
 		hosttab_reset(s->ht);
 	for (;;) {
-		n = flowfile_read(r, s->buf, SCAN_BUF, &reb);
+		n = flowfile_read(r, s->buf, SCAN_BATCH, &reb);
 		if (n == 0)
 			break;
 		if (n == -1) {

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "collector/cctl.h"
+#include "ctl_testutil.h"
 #include "lib/ctlsock.h"
 #include "tdir_testutil.h"
 
@@ -57,19 +58,6 @@ echo_cmd(void *arg, const char *cmd, FILE *out)
 	}
 	fprintf(out, "got [%s]\n", cmd);
 	return 0;
-}
-
-static int
-connect_to(const char *p)
-{
-	struct sockaddr_un sun;
-	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	strcpy(sun.sun_path, p);
-	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	return fd;
 }
 
 static void
@@ -123,13 +111,13 @@ test_cctl_line_in_pieces_and_many_clients(void **state)
 	fd = ctlsock_listen(path, (uid_t)-1, (gid_t)-1, &eb);
 	assert_true(fd >= 0);
 	assert_non_null(c = cctl_new(fd, path, echo_cmd, &calls));
-	k[0] = connect_to(path);
+	k[0] = ctlt_connect(path);
 	assert_int_equal(write(k[0], "sta", 3), 3);
 	cctl_service(c, 1000); /* half a line: no answer, no blocking */
 	assert_int_equal(calls, 0);
 	assert_int_equal(cctl_clients(c), 1);
 	for (i = 1; i < CCTL_MAX_CLIENTS; i++) {
-		k[i] = connect_to(path);
+		k[i] = ctlt_connect(path);
 		assert_int_equal(write(k[i], "help\n", 5), 5);
 	}
 	cctl_service(c, 1001);
@@ -166,8 +154,8 @@ test_cctl_idle_and_unread_clients_are_dropped(void **state)
 	fd = ctlsock_listen(path, (uid_t)-1, (gid_t)-1, &eb);
 	assert_true(fd >= 0);
 	assert_non_null(c = cctl_new(fd, path, echo_cmd, &calls));
-	idle = connect_to(path);
-	slow = connect_to(path);
+	idle = ctlt_connect(path);
+	slow = ctlt_connect(path);
 	/* An answer larger than the socket buffers, never read. */
 	assert_int_equal(write(slow, "big\n", 4), 4);
 	cctl_service(c, 1000);

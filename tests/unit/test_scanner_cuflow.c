@@ -141,12 +141,71 @@ test_scanner_cuflow_errors(void **state)
 	free(text);
 }
 
+/* What would print an unloadable configuration is refused or normalised. */
+static void
+test_scanner_cuflow_hostile(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} bad[] = {
+		/* Labels are unique per directive, also once made safe. */
+		{ "Network 10.1.0.0/16 a\nNetwork 10.2.0.0/16 a\n",
+		    ":2: Network label \"a\" already used at line 1" },
+		{ "Service 80/tcp w.w\n\nService 81/tcp w_w\n",
+		    ":3: Service label \"w_w\" already used at line 1" },
+		{ "Protocol tcp\nprotocol 6 tcp\n",
+		    ":2: Protocol label \"tcp\" already used at line 1" },
+		{ "Router 10.0.0.1 gw\nRouter 10.0.0.2 gw\n",
+		    ":2: Router label \"gw\" already used at line 1" },
+		/* Nothing that would break out of a quoted string. */
+		{ "OutputDir /x\"y\n", ":1: Invalid line" },
+		{ "Scoreboard 10 /a\\b\n", ":1: Invalid line" },
+		{ "Scoreboard 1x\n", ":1: Invalid line" },
+		{ "AggregateScore -5\n", ":1: Invalid line" },
+	};
+	struct errbuf eb;
+	struct vocab v;
+	cfg_t *cfg;
+	char *text;
+	size_t i;
+	int ret;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		text = import(bad[i].in, &eb, &ret);
+		assert_int_equal(ret, -1);
+		if (strstr(eb.msg, bad[i].want) == NULL)
+			fail_msg("%s: got \"%s\"", bad[i].in, eb.msg);
+		free(text);
+	}
+	/* The last Scoreboard wins, its count as a number ("09" is 9). */
+	text = import(
+	    "Scoreboard 5 /a\nScoreboard 09 /b\nTOS 0 n\nTOS 1 N\n", &eb, &ret);
+	assert_int_equal(ret, 0);
+	cfg = conf_load_string(text, "imported", &eb);
+	if (cfg == NULL)
+		fail_msg("%s\n%s", eb.msg, text);
+	assert_int_equal(vocab_load(&v, cfg, &eb), 0);
+	assert_int_equal(
+	    cfg_getint(
+		cfg_getsec(cfg_getsec(cfg, "scanner"), "scoreboard"), "top"),
+	    9);
+	assert_string_equal(
+	    cfg_getstr(
+		cfg_getsec(cfg_getsec(cfg, "scanner"), "scoreboard"), "dir"),
+	    "/b");
+	vocab_clear(&v);
+	conf_free(cfg);
+	free(text);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scanner_cuflow_sample),
 		cmocka_unit_test(test_scanner_cuflow_errors),
+		cmocka_unit_test(test_scanner_cuflow_hostile),
 	};
 	return cmocka_run_group_tests_name("scanner_cuflow", tests, NULL, NULL);
 }
