@@ -188,6 +188,10 @@ conf_parse_text(const char *text, const char *name, struct errbuf *eb)
 		cfg_free(cfg);
 		return NULL;
 	}
+	/* cfg_parse_buf() names the config "[buf]": later messages that
+	 * use cfg->filename must name the file (NULL if out of memory). */
+	free(cfg->filename);
+	cfg->filename = strdup(name);
 	return cfg;
 }
 

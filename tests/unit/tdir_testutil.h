@@ -1,14 +1,19 @@
 /*
  * Temporary directories for the unit tests: made under /tmp with a prefix
  * naming the test, removed with everything in them by a file-tree walk
- * (no shell, so no quoting to get wrong); and a cmocka fixture of one.
+ * (no shell, so no quoting to get wrong); files made in them with their
+ * directories; and a cmocka fixture of one.
  */
 #ifndef FT_TDIR_TESTUTIL_H
 #define FT_TDIR_TESTUTIL_H
 
+#include <sys/stat.h>
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 /*
  * Make /tmp/ft-TAG.XXXXXX (X replaced) into dir[0..len): 0, or -1 when
@@ -38,6 +43,33 @@ static inline int
 tdir_remove(const char *dir)
 {
 	return nftw(dir, tdir_rm1, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * Create dir/rel as an empty file, or as a directory when rel ends in '/',
+ * with the directories on the way: 0, or -1 when it cannot.
+ */
+static inline int
+tdir_create(const char *dir, const char *rel)
+{
+	char path[1024];
+	char *p;
+	FILE *fp;
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, rel);
+
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -1;
+	for (p = path + strlen(dir) + 1; (p = strchr(p, '/')) != NULL; p++) {
+		*p = '\0';
+		if (mkdir(path, 0755) == -1 && access(path, F_OK) == -1)
+			return -1;
+		*p = '/';
+	}
+	if (path[n - 1] == '/')
+		return 0;
+	if ((fp = fopen(path, "w")) == NULL)
+		return -1;
+	return fclose(fp) == EOF ? -1 : 0;
 }
 
 /*

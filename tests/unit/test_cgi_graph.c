@@ -25,14 +25,9 @@
 static int
 setup(void **state)
 {
-	static const char *const top[] = { "total.rrd", "protocol_tcp.rrd",
-		"protocol_udp.rrd", "service_http_src.rrd",
-		"service_http_dst.rrd", NULL };
-	static const char *const gw1[] = { "total.rrd", NULL };
 	struct cgit_fix *f = cgit_new("cgi_graph");
 
-	cgit_files(f, NULL, top);
-	cgit_files(f, "gw1", gw1);
+	cgit_files_gw1(f);
 	cgit_load(f,
 	    "router \"gw1\" { address = \"192.0.2.1\" }\n"
 	    "cgi { rrd_dir = \"%s\" title = \"T\" interval = 300 }\n",
