@@ -1,9 +1,9 @@
 /*
  * The flow-file byte-plane transposition (lib/flowfile_fmt.h) against the
  * definition, byte k of record i at k * n + i: both directions, record
- * lengths of IPv4 and IPv6 blocks, counts around every tile and chunk
- * boundary (8, 16, 64 records) up to a whole block, and runs of records
- * from any position (the reader's chunks).
+ * lengths of IPv4 and IPv6 blocks, every count through three chunks (so
+ * every tile boundary: 8, 16, 64 records) and a whole block, and runs of
+ * records from any position (the reader's chunks).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -64,15 +64,16 @@ check(size_t n, size_t rl)
 static void
 test_flowfile_planes(void **state)
 {
-	static const size_t ns[] = { 0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 48, 63,
-		64, 65, 79, 80, 127, 128, 200, 4095, FLOWFILE_BLOCK_RECORDS };
-	size_t i;
+	size_t n;
 
 	(void)state;
-	for (i = 0; i < sizeof(ns) / sizeof(ns[0]); i++) {
-		check(ns[i], FF_REC_V4);
-		check(ns[i], FF_REC_V6);
+	/* Every count through three chunks, then a whole block. */
+	for (n = 0; n <= 3 * FF_PLANE_CHUNK + 17; n++) {
+		check(n, FF_REC_V4);
+		check(n, FF_REC_V6);
 	}
+	check(FLOWFILE_BLOCK_RECORDS - 1, FF_REC_V4);
+	check(FLOWFILE_BLOCK_RECORDS, FF_REC_V6);
 }
 
 int

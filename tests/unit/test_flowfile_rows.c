@@ -223,35 +223,6 @@ test_rows_mixed(void **state)
 	check(3, 1, 1);
 }
 
-static void
-test_planes_definition(void **state)
-{
-	static const size_t rls[] = { FF_REC_V4, FF_REC_V6 };
-	size_t n, r, i, k, rl;
-	uint32_t x = 1;
-
-	(void)state;
-	for (r = 0; r < 2; r++) {
-		rl = rls[r];
-		for (n = 1; n <= 3 * FF_PLANE_CHUNK + 17; n++) {
-			for (i = 0; i < n * rl; i++) {
-				x = x * 1103515245u + 12345u;
-				rows[i] = (uint8_t)(x >> 16);
-			}
-			memset(planes, 0xee, n * rl);
-			ff_to_planes(planes, rows, n, rl);
-			for (i = 0; i < n; i++)
-				for (k = 0; k < rl; k++)
-					assert_int_equal(planes[k * n + i],
-					    rows[i * rl + k]);
-			/* and back */
-			memset(expect, 0, n * rl);
-			ff_from_planes(expect, planes, n, rl);
-			assert_memory_equal(expect, rows, n * rl);
-		}
-	}
-}
-
 int
 main(void)
 {
@@ -259,7 +230,6 @@ main(void)
 		cmocka_unit_test(test_rows_v4_only),
 		cmocka_unit_test(test_rows_v6_first_middle_last),
 		cmocka_unit_test(test_rows_mixed),
-		cmocka_unit_test(test_planes_definition),
 	};
 
 	return cmocka_run_group_tests_name("flowfile_rows", tests, NULL, NULL);
