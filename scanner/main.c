@@ -129,15 +129,21 @@ main(int argc, char *argv[])
 		struct vocab v;
 		struct cls c;
 		struct rrdout o;
+		enum spool_archive arch;
+		uint32_t interval;
 
-		/* Check everything that needs no files: vocabulary, names. */
-		if (vocab_load(&v, cfg, &eb) == -1)
+		/*
+		 * Check everything that needs no files: settings,
+		 * vocabulary, names.
+		 */
+		if (scan_settings(cfg, &interval, &arch, &eb) == -1 ||
+		    vocab_load(&v, cfg, &eb) == -1)
 			fatalx("%s", eb.msg);
 		if (cls_build(&c, &v, &eb) == -1)
 			fatalx("%s", eb.msg);
 		sc = cfg_getsec(cfg, "scanner");
-		if (rrdout_init(
-			&o, cfg_getstr(sc, "rrd_dir"), NULL, 300, &eb) == -1 ||
+		if (rrdout_init(&o, cfg_getstr(sc, "rrd_dir"), NULL, interval,
+			&eb) == -1 ||
 		    rrdout_set_targets(&o, &v, &c, &eb) == -1)
 			fatalx("%s: %s", conffile, eb.msg);
 		if (verbose)

@@ -24,31 +24,42 @@ scan_host(void *ctx, const struct host_op *ops, size_t n)
 }
 
 int
-scan_init(struct scan *s, cfg_t *cfg, struct errbuf *eb)
+scan_settings(
+    cfg_t *cfg, uint32_t *interval, enum spool_archive *arch, struct errbuf *eb)
 {
 	const char *name = cfg->filename ? cfg->filename : "(config)";
-	enum spool_archive arch;
 	cfg_t *sc = cfg_getsec(cfg, "scanner");
-	long interval;
+	long iv = cfg_getint(sc, "interval");
 
-	memset(s, 0, sizeof(*s));
-	s->sp.ledger_fd = -1;
-	s->sp.lock_fd = -1;
-	s->sp.writer_fd = -1;
-	interval = cfg_getint(sc, "interval");
-	if (interval < 10 || interval > 86400) {
+	if (iv < 10 || iv > 86400) {
 		errbuf_set(eb,
 		    "%s: scanner interval %ld out of range (10..86400)", name,
-		    interval);
+		    iv);
 		return -1;
 	}
-	s->interval = (uint32_t)interval;
-	if (spool_parse_archive(cfg_getstr(sc, "archive"), &arch) == -1) {
+	*interval = (uint32_t)iv;
+	if (spool_parse_archive(cfg_getstr(sc, "archive"), arch) == -1) {
 		errbuf_set(eb,
 		    "%s: scanner archive \"%s\": want keep, move or delete",
 		    name, cfg_getstr(sc, "archive"));
 		return -1;
 	}
+	return 0;
+}
+
+int
+scan_init(struct scan *s, cfg_t *cfg, struct errbuf *eb)
+{
+	const char *name = cfg->filename ? cfg->filename : "(config)";
+	enum spool_archive arch;
+	cfg_t *sc = cfg_getsec(cfg, "scanner");
+
+	memset(s, 0, sizeof(*s));
+	s->sp.ledger_fd = -1;
+	s->sp.lock_fd = -1;
+	s->sp.writer_fd = -1;
+	if (scan_settings(cfg, &s->interval, &arch, eb) == -1)
+		return -1;
 	if (vocab_load(&s->v, cfg, eb) == -1)
 		return -1;
 	if (cls_build(&s->c, &s->v, eb) == -1)

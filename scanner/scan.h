@@ -54,6 +54,12 @@ struct scan_result {
 };
 
 /*
+ * The scanner section's own settings, checked: interval (10..86400 s) and
+ * archive. 0, or -1 with eb naming the file, the option and the value.
+ */
+int scan_settings(cfg_t *cfg, uint32_t *interval, enum spool_archive *arch,
+    struct errbuf *eb);
+/*
  * Build everything from cfg (the whole configuration, borrowed for the
  * call). All or nothing: 0, or -1 with eb set.
  */

@@ -42,7 +42,16 @@ flowfile() { # flowfile START
 	    --end "@$(($1 + 300))" "$T/flows" >/dev/null
 }
 
+# -n checks the scanner's own settings too, naming the bad one.
+conf "service \"x\" { ports = { \"81/tcp\" } }"
+sed -i 's/^scanner {/scanner {\n\tinterval = 5/' "$T/ft.conf"
+if "$B/scanner/flowtally-scanner" -n -f "$T/ft.conf" 2>"$T/n.err"; then
+	echo "-n passed interval = 5"; exit 1
+fi
+grep -q "interval 5 out of range" "$T/n.err"
 conf ""
+"$B/scanner/flowtally-scanner" -n -f "$T/ft.conf" 2>"$T/n.err"
+grep -q "configuration OK" "$T/n.err"
 flowfile 1700000100
 "$B/scanner/flowtally-scanner" -d -f "$T/ft.conf" 2>"$T/log" &
 SPID=$!

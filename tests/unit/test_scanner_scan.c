@@ -408,6 +408,28 @@ test_scanner_scan_bad_settings(void **state)
 	scan_clear(&s);
 }
 
+/* scan_settings(), what `flowtally-scanner -n` checks, as scan_init(). */
+static void
+test_scanner_scan_settings(void **state)
+{
+	struct fx *f = *state;
+	enum spool_archive arch;
+	uint32_t iv = 0;
+	struct errbuf eb;
+
+	assert_int_equal(fx_conf(f, 5, "keep", &eb), 0);
+	assert_int_equal(scan_settings(f->cfg, &iv, &arch, &eb), -1);
+	assert_string_equal(
+	    eb.msg, "scan.conf: scanner interval 5 out of range (10..86400)");
+	assert_int_equal(fx_conf(f, 300, "shred", &eb), 0);
+	assert_int_equal(scan_settings(f->cfg, &iv, &arch, &eb), -1);
+	assert_non_null(strstr(eb.msg, "archive \"shred\""));
+	assert_int_equal(fx_conf(f, 600, "move", &eb), 0);
+	assert_int_equal(scan_settings(f->cfg, &iv, &arch, &eb), 0);
+	assert_int_equal(iv, 600);
+	assert_int_equal(arch, SPOOL_MOVE);
+}
+
 static void
 test_scanner_scan_pass(void **state)
 {
@@ -463,6 +485,8 @@ main(void)
 		    test_scanner_scan_other_interval, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_scanner_scan_bad_settings, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_scanner_scan_settings, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_scanner_scan_pass, setup, teardown),
 	};
