@@ -147,10 +147,10 @@ cmd_gen(const char *dir, uint64_t n, uint32_t hosts, const char *codec)
 	uint64_t i = 0;
 	size_t k, j;
 
-	/* zstd at level 1 is what the collector writes by default. */
+	/* zstd at level -1 is what the collector writes by default. */
 	if (strcmp(codec, "zstd") == 0) {
 		o.codec = FLOWFILE_CODEC_ZSTD;
-		o.zstd_level = 1;
+		o.zstd_level = -1;
 	} else if (strcmp(codec, "none") != 0) {
 		fprintf(stderr, "gen: codec must be zstd or none\n");
 		return -1;
