@@ -2,7 +2,8 @@
  * The per-flow path: find the exporter's router, apply the sampling rate,
  * decide the direction as CUFlow does (multicast first, then destination
  * inside = in, source inside = out; both = internal, neither = transit),
- * and add the flow to every counter row it belongs to.
+ * and add the flow to one cell per kind (classify.h), folded into every
+ * counter row it belongs to when the rows are read (agg_rows()).
  */
 #include "scanner/aggregate.h"
 

@@ -1,8 +1,9 @@
 /*
  * Per-file aggregation: classifies each flow with the compiled tables
- * (direction, sampling, multicast, internal and transit) and adds it to
+ * (direction, sampling, multicast, internal and transit) and counts it in
  * dense counter rows, one row per RRD, six counters per row in DS order
- * (in/out bytes, in/out packets, in/out flows). No allocation per flow.
+ * (in/out bytes, in/out packets, in/out flows), through per-kind cells
+ * folded into the rows when they are read. No allocation per flow.
  */
 #ifndef FT_SCANNER_AGGREGATE_H
 #define FT_SCANNER_AGGREGATE_H
