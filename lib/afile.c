@@ -70,6 +70,20 @@ afile_write(struct afile *af, const void *p, size_t n)
 }
 
 int
+afile_sync_close(int *fd)
+{
+	int r = fsync(*fd), saved = errno;
+
+	if (close(*fd) == -1 && r == 0) {
+		r = -1;
+		saved = errno;
+	}
+	*fd = -1;
+	errno = saved;
+	return r;
+}
+
+int
 afile_sync_dir(const char *path)
 {
 	char d[PATH_MAX];
@@ -92,13 +106,8 @@ afile_commit(struct afile *af)
 {
 	int saved;
 
-	if (fsync(af->fd) == -1)
+	if (afile_sync_close(&af->fd) == -1)
 		goto fail;
-	if (close(af->fd) == -1) {
-		af->fd = -1;
-		goto fail;
-	}
-	af->fd = -1;
 	if (rename(af->tmp, af->final) == -1)
 		goto fail;
 	return afile_sync_dir(af->final);

@@ -37,6 +37,11 @@ int afile_commit(struct afile *af);
 void afile_abort(struct afile *af);
 /* Open, write all of p and commit in one call: 0 or -1 with errno set. */
 int afile_write_all(const char *path, const void *p, size_t n, int mode);
+/*
+ * fsync *fd, then close it; *fd is -1 afterwards whatever happened (a
+ * failed close still releases the descriptor). 0, or -1 with errno set.
+ */
+int afile_sync_close(int *fd);
 /* fsync the directory holding path: 0 or -1 with errno set. */
 int afile_sync_dir(const char *path);
 /*

@@ -460,13 +460,8 @@ flowfile_writer_close(struct flowfile_writer *w,
 	ff_encode_header(h, w, FF_F_CLOSED, exp_off, (uint32_t)n_exp, exp_crc);
 	if (ff_pwrite_all(w->fd, h, sizeof(h), 0) == -1)
 		goto fail;
-	if (fsync(w->fd) == -1)
+	if (afile_sync_close(&w->fd) == -1)
 		goto fail;
-	if (close(w->fd) == -1) {
-		w->fd = -1;
-		goto fail;
-	}
-	w->fd = -1;
 	if (flowfile_final_path(
 		w->dir, w->start, w->nest, base, sizeof(base)) == -1)
 		goto fail;

@@ -203,6 +203,33 @@ test_afile_write_fd_all(void **state)
 	assert_int_equal(errno, EBADF);
 }
 
+/*
+ * afile_sync_close: the descriptor is closed and reads -1 afterwards, on
+ * success and on failure (fsync of a pipe: EINVAL), with errno kept.
+ */
+static void
+test_afile_sync_close(void **state)
+{
+	struct tdir_fix *t = *state;
+	char path[PATH_MAX];
+	int fd, fds[2];
+
+	snprintf(path, sizeof(path), "%s/f", t->dir);
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	assert_int_equal(afile_sync_close(&fd), 0);
+	assert_int_equal(fd, -1);
+	assert_int_equal(pipe(fds), 0);
+	fd = fds[1];
+	assert_int_equal(afile_sync_close(&fd), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(fd, -1);
+	/* Closed: writing to the old number fails. */
+	assert_int_equal(write(fds[1], "x", 1), -1);
+	close(fds[0]);
+}
+
 int
 main(void)
 {
@@ -216,6 +243,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_afile_mkdirs, setup, tdir_teardown),
 		cmocka_unit_test(test_afile_write_fd_all),
+		cmocka_unit_test_setup_teardown(
+		    test_afile_sync_close, setup, tdir_teardown),
 	};
 	return cmocka_run_group_tests_name("afile", tests, NULL, NULL);
 }
