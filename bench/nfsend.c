@@ -22,6 +22,7 @@
 
 #include "lib/addr.h"
 #include "lib/nfencode.h"
+#include "lib/tmutil.h"
 
 #define SEND_BATCH   64
 #define SEND_MAXSKIP 64
@@ -72,24 +73,6 @@ usage(void)
 	    "[-I step-ms]\n"
 	    "                 [-x i,j,...] host:port\n");
 	exit(2);
-}
-
-static uint64_t
-send_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t
-send_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 /* A small deterministic generator (xorshift32). */
@@ -384,8 +367,8 @@ main(int argc, char *argv[])
 	eo.version = o.version;
 	eo.domain = o.domain;
 	eo.sampling = o.sampling;
-	eo.boot_ms = (o.export_start_ms ? o.export_start_ms : send_now_ms()) -
-	    3600 * 1000;
+	eo.boot_ms =
+	    (o.export_start_ms ? o.export_start_ms : tm_now_ms()) - 3600 * 1000;
 	eo.template_every = 20;
 	eo.template_secs = 60;
 	memset(&g, 0, sizeof(g));
@@ -406,7 +389,7 @@ main(int argc, char *argv[])
 	while (np < SEND_POOL && pool_flows < o.count) {
 		now_ms = o.export_start_ms
 		    ? o.export_start_ms + np * o.export_step_ms
-		    : send_now_ms();
+		    : tm_now_ms();
 		len = send_encode(&g, o.count - pool_flows, o.per_packet,
 		    now_ms, pool_mem + np * SEND_DGRAM, &fl);
 		if (len < 0) {
@@ -441,14 +424,14 @@ main(int argc, char *argv[])
 		    send_be32(pool[i].data + seq_off);
 	seq = send_be32(pool[0].data + seq_off);
 
-	t0 = send_mono_ns();
+	t0 = tm_mono_ns();
 	while (done < o.count) {
 		size_t bmax = o.rate != 0 && o.rate < 100000 ? 1 : SEND_BATCH;
 
 		nb = 0;
 		pending = 0;
 		if (!o.export_start_ms)
-			now_ms = send_now_ms();
+			now_ms = tm_now_ms();
 		while (nb < bmax && done < o.count) {
 			if (ti == nt && pool[pi % np].flows > o.count - done) {
 				/* The last flows: fresh datagrams of just them.
@@ -492,7 +475,7 @@ main(int argc, char *argv[])
 		if (o.rate != 0 && nb > 0) {
 			uint64_t due =
 			    t0 + (sent_flows - pending) * 1000000000u / o.rate;
-			uint64_t t = send_mono_ns();
+			uint64_t t = tm_mono_ns();
 
 			if (due > t) {
 				struct timespec ts = {
@@ -526,7 +509,7 @@ main(int argc, char *argv[])
 	       " skipped_packets=%" PRIu64 " skipped_flows=%" PRIu64
 	       " send_errors=%" PRIu64 " seconds=%.3f\n",
 	    o.version, sent_pkts, sent_flows, skip_pkts, skip_flows, errors,
-	    (double)(send_mono_ns() - t0) / 1e9);
+	    (double)(tm_mono_ns() - t0) / 1e9);
 	nf_encoder_free(g.enc);
 	free(pool);
 	free(pool_mem);

@@ -25,6 +25,7 @@
 #include "collector/rxpace.h"
 #include "lib/addr.h"
 #include "lib/log.h"
+#include "lib/tmutil.h"
 
 #define LISTENER_BATCH  32
 #define LISTENER_MAXDG  65536
@@ -217,15 +218,6 @@ listener_stats(const struct listener *l, size_t i, struct listener_stats *st)
 	st->ring_drops = atomic_load(&s->ring_drops);
 }
 
-static uint64_t
-listener_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 /*
  * Drain one socket; returns the number of datagrams put and adds their
  * weight (rxpace_weight()) to *weight.
@@ -260,7 +252,7 @@ listener_drain(struct listener *l, struct listener_sock *s, uint64_t *weight)
 		n = recvmmsg(s->fd, msgs, LISTENER_BATCH, MSG_DONTWAIT, NULL);
 		if (n <= 0)
 			break;
-		now = listener_now_ms();
+		now = tm_now_ms();
 		for (i = 0; i < n; i++) {
 			struct msghdr *h = &msgs[i].msg_hdr;
 
@@ -317,16 +309,6 @@ listener_nap_us(const struct listener *l)
 			us = b;
 	}
 	return us;
-}
-
-/* Microseconds of CLOCK_MONOTONIC. */
-static uint64_t
-listener_mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
 /* The smallest receive buffer of the sockets, bytes. */
@@ -402,7 +384,7 @@ listener_main(void *arg)
 			(void)!write(l->wake_fd, &one, sizeof(one));
 		if (got == 0)
 			continue;
-		nap_us = rxpace_next(&pace, weight, listener_mono_us());
+		nap_us = rxpace_next(&pace, weight, tm_mono_ns() / 1000);
 		/* No pause while a socket still had more than a drain. */
 		if (!full && nap_us > 0) {
 			nap.tv_sec = (time_t)(nap_us / 1000000);

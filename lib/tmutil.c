@@ -23,12 +23,18 @@ tm_now_ms(void)
 }
 
 uint64_t
-tm_mono_ms(void)
+tm_mono_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t
+tm_mono_ms(void)
+{
+	return tm_mono_ns() / 1000000;
 }
 
 uint64_t

@@ -12,6 +12,8 @@
 uint64_t tm_now_ms(void);
 /* Monotonic clock, ms. */
 uint64_t tm_mono_ms(void);
+/* Monotonic clock, ns (pacing, rate estimates). */
+uint64_t tm_mono_ns(void);
 /* The start of the interval of length len (seconds) holding t (seconds). */
 uint64_t tm_align(uint64_t t, uint64_t len);
 /*

@@ -17,6 +17,7 @@
 #include "lib/conf.h"
 #include "lib/daemon.h"
 #include "lib/log.h"
+#include "lib/tmutil.h"
 #include "sensor/capture.h"
 #include "sensor/ctl.h"
 #include "sensor/export.h"
@@ -49,15 +50,6 @@ usage(void)
 	    "       flowtally-sensor -c CTLSOCK "
 	    "stats|dump|expire-all|shutdown\n");
 	exit(1);
-}
-
-static uint64_t
-wall_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
 static void
@@ -217,7 +209,7 @@ sensor_live(struct sensor *s, const sigset_t *orig)
 		if (capture_dispatch(s->cap, -1, meter_packet, s->m, &eb) == -1)
 			log_warnx("%s: %s", s->o.iface, eb.msg);
 		meter_flush(s->m);
-		if ((now = wall_ms()) >= last_tick + 1000) {
+		if ((now = tm_now_ms()) >= last_tick + 1000) {
 			meter_tick(s->m, now);
 			export_flush(s->x, meter_now(s->m));
 			last_tick = now;
@@ -293,7 +285,7 @@ main(int argc, char **argv)
 	xo.domain = s.o.domain;
 	xo.template_secs = s.o.template_secs;
 	xo.source = s.o.source;
-	xo.boot_ms = live ? wall_ms() : 0;
+	xo.boot_ms = live ? tm_now_ms() : 0;
 	if ((s.x = export_new(&xo, &eb)) == NULL)
 		fatalx("%s", eb.msg);
 	if (live) {

@@ -4,17 +4,10 @@
  */
 #include "sensor/pace.h"
 
+#include "lib/tmutil.h"
+
 #include <errno.h>
 #include <time.h>
-
-static uint64_t
-pace_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 void
 pace_init(struct pace *p, uint32_t speed)
@@ -34,13 +27,13 @@ pace_wait(struct pace *p, uint64_t ts_ms)
 		return;
 	if (p->start_ns == 0) {
 		p->first_ms = ts_ms;
-		p->start_ns = pace_mono_ns();
+		p->start_ns = tm_mono_ns();
 		return;
 	}
 	if (ts_ms <= p->first_ms)
 		return;
 	due = p->start_ns + (ts_ms - p->first_ms) * 1000000u / p->speed;
-	now = pace_mono_ns();
+	now = tm_mono_ns();
 	/* Sleeping for less than a millisecond costs more than it keeps. */
 	if (due <= now + 1000000u)
 		return;

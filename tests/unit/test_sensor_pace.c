@@ -6,20 +6,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <time.h>
 
 #include <cmocka.h>
 
+#include "lib/tmutil.h"
 #include "sensor/pace.h"
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static void
 test_sensor_pace_off_never_waits(void **state)
@@ -41,10 +32,10 @@ test_sensor_pace_holds_scaled_time(void **state)
 
 	(void)state;
 	pace_init(&p, 1000);
-	t0 = mono_ms();
+	t0 = tm_mono_ms();
 	pace_wait(&p, 5000000);         /* the first packet sets the schedule */
 	pace_wait(&p, 5000000 + 30000); /* 30 s of capture at 1000x: 30 ms */
-	t = mono_ms();
+	t = tm_mono_ms();
 	assert_true(t - t0 >= 29);
 	/* A packet whose time went backwards is not held. */
 	pace_wait(&p, 4000000);

@@ -192,7 +192,7 @@ test_tm_parse_duration(void **state)
 static void
 test_tm_clocks(void **state)
 {
-	uint64_t w = tm_now_ms(), m1 = tm_mono_ms(), m2;
+	uint64_t w = tm_now_ms(), m1 = tm_mono_ms(), m2, n;
 
 	(void)state;
 	assert_true(w > 1577836800000ULL); /* after 2020 */
@@ -200,6 +200,11 @@ test_tm_clocks(void **state)
 	    (uint64_t)time(NULL) * 1000 - w < 2000);
 	m2 = tm_mono_ms();
 	assert_true(m2 >= m1);
+	/* The ns clock is the same clock: between two ms readings. */
+	n = tm_mono_ns();
+	assert_true(n / 1000000 >= m2);
+	assert_true(n / 1000000 <= tm_mono_ms());
+	assert_true(tm_mono_ns() >= n);
 }
 
 int
