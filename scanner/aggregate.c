@@ -198,30 +198,23 @@ agg_networks(struct agg *a, uint32_t nets, int dir, uint32_t ssrc,
 }
 
 /*
- * Interface and interface x AS group counters of the exporter's router:
- * in through in_if from the source AS (segment sseg), out through out_if
- * to the destination AS (dseg).
+ * Interface and interface x AS group counters of (router, ifindex) in
+ * direction dir, the far end's AS being in segment seg.
  */
 static inline void
-agg_ifaces(struct agg *a, uint32_t router, const struct flow *f, size_t sseg,
-    size_t dseg, const struct agg_val *x)
+agg_iface(struct agg *a, uint32_t router, uint32_t ifindex, size_t seg, int dir,
+    const struct agg_val *x)
 {
 	const struct cls *c = a->cls;
 	const struct cls_ifx *e;
 	uint32_t k;
 
-	if ((e = cls_iface(c, router, f->in_if)) != NULL) {
-		agg_add(a->rows, c->iface + e->iface, AGG_IN, x);
-		if (e->ifas != CLS_NONE &&
-		    (k = c->ifas_cell[e->ifas + c->as_loc[sseg]]) != CLS_NONE)
-			agg_cell(a->site_cells, k, AGG_IN, x);
-	}
-	if ((e = cls_iface(c, router, f->out_if)) != NULL) {
-		agg_add(a->rows, c->iface + e->iface, AGG_OUT, x);
-		if (e->ifas != CLS_NONE &&
-		    (k = c->ifas_cell[e->ifas + c->as_loc[dseg]]) != CLS_NONE)
-			agg_cell(a->site_cells, k, AGG_OUT, x);
-	}
+	if ((e = cls_iface(c, router, ifindex)) == NULL)
+		return;
+	agg_add(a->rows, c->iface + e->iface, dir, x);
+	if (e->ifas != CLS_NONE &&
+	    (k = c->ifas_cell[e->ifas + c->as_loc[seg]]) != CLS_NONE)
+		agg_cell(a->site_cells, k, dir, x);
 }
 
 /* Hand the held host ops to the callback. */
@@ -269,8 +262,12 @@ agg_classify(struct agg *a, const struct flow *f)
 	}
 	sseg = cls_as_seg(c, f->src_as);
 	dseg = cls_as_seg(c, f->dst_as);
-	if (router != CLS_NONE)
-		agg_ifaces(a, router, f, sseg, dseg, &x);
+	/* In through in_if from the source AS, out through out_if to the
+	 * destination AS. */
+	if (router != CLS_NONE) {
+		agg_iface(a, router, f->in_if, sseg, AGG_IN, &x);
+		agg_iface(a, router, f->out_if, dseg, AGG_OUT, &x);
+	}
 
 	sv = cls_addr(c, &f->src);
 	if (cls_is_multicast(&f->dst)) {

@@ -48,10 +48,12 @@ cells_of(struct cls_cells *b, const struct cls *c, uint32_t *seen, uint32_t set,
     uint32_t base)
 {
 	uint32_t n;
-	const uint32_t *ids = cls_set(c, set, &n);
+	const uint32_t *ids;
 
-	if (seen[set] == CLS_NONE)
+	if (seen[set] == CLS_NONE) {
+		ids = cls_set(c, set, &n);
 		seen[set] = cells_add(b, ids, n, base);
+	}
 	return seen[set];
 }
 
