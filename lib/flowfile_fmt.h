@@ -440,18 +440,6 @@ ff_from_planes_chunk(
 	ff_transpose(rows, rl, src + c0, n, rl, m);
 }
 
-/* The inverse of ff_to_planes(), FF_PLANE_CHUNK records at a time. */
-static inline void
-ff_from_planes(uint8_t *rows, const uint8_t *src, size_t n, size_t rl)
-{
-	size_t c0, m;
-
-	for (c0 = 0; c0 < n; c0 += m) {
-		m = n - c0 < FF_PLANE_CHUNK ? n - c0 : FF_PLANE_CHUNK;
-		ff_from_planes_chunk(rows + c0 * rl, src, n, rl, c0, m);
-	}
-}
-
 static inline void
 ff_encode_exporter(uint8_t *p, const struct flowfile_exporter *e)
 {

@@ -39,7 +39,7 @@ check(size_t n, size_t rl)
 					 "byte %zu",
 				    n, rl, i, k);
 	memset(back, 0xa5, n * rl);
-	ff_from_planes(back, planes, n, rl);
+	ff_from_planes_chunk(back, planes, n, rl, 0, n);
 	for (i = 0; i < n * rl; i++)
 		if (back[i] != rows[i])
 			fail_msg("from_planes n=%zu rl=%zu record %zu byte %zu",
