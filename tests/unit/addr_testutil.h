@@ -1,11 +1,16 @@
 /*
  * Addresses for the unit tests, as values: an IPv4 address from its
- * number, and an IPv6 address in 2001:db8::/32 numbered by its last 32 bits.
+ * number, an IPv6 address in 2001:db8::/32 numbered by its last 32 bits,
+ * and an IPv4 socket address (a datagram's sender).
  */
 #ifndef FT_ADDR_TESTUTIL_H
 #define FT_ADDR_TESTUTIL_H
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <stdint.h>
+#include <string.h>
 
 #include "lib/addr.h"
 
@@ -32,6 +37,19 @@ taddr_v6(uint32_t low)
 	b[15] = (uint8_t)low;
 	ft_addr_set_v6(&x, b);
 	return x;
+}
+
+/* The socket address a:port (both in host byte order). */
+static inline struct sockaddr_in
+taddr_sin4(uint32_t a, uint16_t port)
+{
+	struct sockaddr_in s;
+
+	memset(&s, 0, sizeof(s));
+	s.sin_family = AF_INET;
+	s.sin_addr.s_addr = htonl(a);
+	s.sin_port = htons(port);
+	return s;
 }
 
 #endif

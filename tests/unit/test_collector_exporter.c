@@ -19,22 +19,12 @@
 #include "lib/nfdecode.h"
 #include "lib/nfencode.h"
 
-static struct sockaddr_in
-sin_of(uint32_t a, uint16_t port)
-{
-	struct sockaddr_in sin;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(a);
-	sin.sin_port = htons(port);
-	return sin;
-}
+#include "addr_testutil.h"
 
 static struct exporter *
 get(struct exporter_table *t, uint32_t a, uint16_t version, uint32_t dom)
 {
-	struct sockaddr_in sin = sin_of(a, 2055);
+	struct sockaddr_in sin = taddr_sin4(a, 2055);
 
 	return exporter_get(t, (struct sockaddr *)&sin, version, dom, 1000);
 }
@@ -432,7 +422,7 @@ encoded_stream(int version, const int *drop, size_t ndrop, uint64_t *lost,
 	struct nf_session *s = nf_session_new(NULL);
 	struct exporter_table *t = exporter_table_new(0);
 	struct exporter *e = get(t, 0x0a000009, (uint16_t)version, 9);
-	struct sockaddr_in from = sin_of(0x0a000009, 2055);
+	struct sockaddr_in from = taddr_sin4(0x0a000009, 2055);
 	struct nf_packet_info info;
 	struct flow f[5];
 	uint8_t buf[1500];

@@ -39,18 +39,6 @@ struct sfix {
 	size_t len;
 };
 
-static struct sockaddr_in
-sin4(uint32_t a, uint16_t port)
-{
-	struct sockaddr_in s;
-
-	memset(&s, 0, sizeof(s));
-	s.sin_family = AF_INET;
-	s.sin_addr.s_addr = htonl(a);
-	s.sin_port = htons(port);
-	return s;
-}
-
 /*
  * A listener on 127.0.0.1 (ephemeral port), a ring holding one datagram,
  * an exporter 10.0.0.9:2055 v9 domain 7 with one good and one short
@@ -60,8 +48,8 @@ static int
 setup(void **state)
 {
 	struct ft_addr lo = taddr_v4(0x7f000001);
-	struct sockaddr_in from = sin4(0x0a000009, 2055);
-	struct sockaddr_in bad = sin4(0xc0000201, 9);
+	struct sockaddr_in from = taddr_sin4(0x0a000009, 2055);
+	struct sockaddr_in bad = taddr_sin4(0xc0000201, 9);
 	struct nf_packet_info info;
 	struct errbuf eb;
 	struct exporter *e;
