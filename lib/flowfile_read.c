@@ -392,7 +392,7 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 	stored = le32(p + FB_STORLEN);
 	pcrc = le32(p + FB_PCRC);
 	rl = ff_rec_len(fmt);
-	if (rl == 0 || nrec == 0 || nrec > FLOWFILE_BLOCK_RECORDS ||
+	if (rl == 0 || nrec == 0 || nrec > FLOWFILE_BLOCK_MAX ||
 	    raw_len != nrec * rl ||
 	    (codec != FLOWFILE_CODEC_NONE && codec != FLOWFILE_CODEC_ZSTD &&
 		codec != FF_CODEC_ZSTD_PLANES) ||
