@@ -109,12 +109,15 @@ start_nfcapd() {
 	PIDS+=("$CPID")
 	wait_for 10 grep -q Startup "$T/nf.log"
 }
-# nfcapd prints its totals at exit: "Ident: 'none' Flows: N, ..."
+# nfcapd prints each file's totals when it closes it ("Ident: 'none'
+# Flows: N, ..."): at every rotation (-t 60, which a trial may cross) and
+# at exit. The flows received are the sum over all of them.
 stop_nfcapd_flows() {
 	sleep 0.5
 	kill -TERM "$CPID"
 	wait "$CPID" 2>/dev/null || true
-	sed -n "s/.*Flows: \([0-9]*\),.*/\1/p" "$T/nf.log" | tail -1
+	sed -n "s/.*Flows: \([0-9]*\),.*/\1/p" "$T/nf.log" |
+	    awk '{ s += $1 } END { print s + 0 }'
 }
 stop_ours() {
 	kill -TERM "$CPID"
