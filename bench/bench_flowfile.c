@@ -1,8 +1,8 @@
 /*
  * Flow-file throughput: writer records/s (including the fsync and publish
- * at close) and reader records/s from the page cache, uncompressed and
- * zstd, medians of several runs; plus CRC32C speed. Driven by
- * bench/flowfile.sh; never part of the test suite.
+ * at close) and reader records/s from the page cache, uncompressed, LZ4
+ * and zstd (levels -1 and 3), medians of several runs; plus CRC32C speed.
+ * Driven by bench/flowfile.sh; never part of the test suite.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -69,9 +69,9 @@ gen(struct flow *f, size_t n, uint64_t base_ms)
 
 static double
 write_once(const char *dir, const struct flow *f, size_t n,
-    enum flowfile_codec codec, char *path, size_t len, double *tcpu)
+    enum flowfile_codec codec, int level, char *path, size_t len, double *tcpu)
 {
-	struct flowfile_opts o = { .codec = codec, .zstd_level = 3 };
+	struct flowfile_opts o = { .codec = codec, .zstd_level = level };
 	struct flowfile_writer *w;
 	double t0 = bench_wall(), c0 = bench_cpu();
 	size_t i;
@@ -129,14 +129,25 @@ read_once(const char *path, size_t n, uint64_t *sum, double *tcpu)
 int
 main(int argc, char **argv)
 {
-	const char *names[2] = { "none", "zstd" };
+	static const struct {
+		const char *name;
+		enum flowfile_codec codec;
+		int level;
+	} cs[] = {
+		{ "none", FLOWFILE_CODEC_NONE, 0 },
+		{ "lz4", FLOWFILE_CODEC_LZ4, 0 },
+		{ "zstd -1", FLOWFILE_CODEC_ZSTD, -1 },
+		{ "zstd 3", FLOWFILE_CODEC_ZSTD, 3 },
+	};
+	const size_t ncs = sizeof(cs) / sizeof(cs[0]);
 	double tw[MAXRUNS], tr[MAXRUNS], cw[MAXRUNS], cr[MAXRUNS], t, tc, dummy;
-	char path[2][4096];
+	char path[4096];
 	struct flow *f;
 	struct stat st;
 	uint64_t sum = 0;
 	size_t n;
-	int runs, c, i;
+	int runs, i;
+	size_t c;
 
 	if (argc != 4) {
 		fprintf(stderr, "usage: bench_flowfile DIR NRECORDS RUNS\n");
@@ -151,29 +162,29 @@ main(int argc, char **argv)
 	gen(f, n, 1700000100000ULL);
 	printf("records %zu, runs %d, crc32c %s\n", n, runs,
 	    crc32c_hw_available() ? "sse4.2" : "software");
-	for (c = 0; c < 2; c++) {
+	for (c = 0; c < ncs; c++) {
 		for (i = 0; i < runs; i++) {
-			tw[i] = write_once(
-			    argv[1], f, n, c, path[c], sizeof(path[c]), &cw[i]);
+			tw[i] = write_once(argv[1], f, n, cs[c].codec,
+			    cs[c].level, path, sizeof(path), &cw[i]);
 			if (i + 1 < runs)
-				unlink(path[c]);
+				unlink(path);
 		}
-		stat(path[c], &st);
-		read_once(path[c], n, &sum, &dummy); /* warm the page cache */
+		stat(path, &st);
+		read_once(path, n, &sum, &dummy); /* warm the page cache */
 		for (i = 0; i < runs; i++)
-			tr[i] = read_once(path[c], n, &sum, &cr[i]);
+			tr[i] = read_once(path, n, &sum, &cr[i]);
 		t = bench_median(tw, runs);
 		tc = bench_median(cw, runs);
 		printf(
 		    "write %s: %.2f M records/s per CPU second, %.2f M/s wall incl. fsync (file %.1f MB, %.1f bytes/record)\n",
-		    names[c], n / tc / 1e6, n / t / 1e6, st.st_size / 1e6,
+		    cs[c].name, n / tc / 1e6, n / t / 1e6, st.st_size / 1e6,
 		    (double)st.st_size / (double)n);
 		t = bench_median(tr, runs);
 		tc = bench_median(cr, runs);
 		printf(
 		    "read %s: %.2f M records/s per CPU second, %.2f M/s wall\n",
-		    names[c], n / tc / 1e6, n / t / 1e6);
-		unlink(path[c]);
+		    cs[c].name, n / tc / 1e6, n / t / 1e6);
+		unlink(path);
 	}
 	{
 		size_t len = 64 << 20;

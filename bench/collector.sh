@@ -11,10 +11,11 @@
 #      CHECKS trials, each must lose nothing;
 #   4. CPU seconds per million flows at RATE flows/s (the run time of all
 #      the process's threads from /proc/PID/task/*/schedstat, in ns, over
-#      CPU_FLOWS flows; the three collectors in turn, RUNS rounds) with
-#      compression on (ours: zstd at its default level; nfcapd: -z LZO; ours
-#      also without compression), and peak memory (VmHWM);
-#   5. both ratios, ours / nfcapd.
+#      CPU_FLOWS flows; the collectors in turn, RUNS rounds) with
+#      compression on (ours: LZ4, the default; nfcapd: -z LZO, its usual
+#      choice), and for reference ours with zstd (level -1) and without
+#      compression, nfcapd with -y LZ4; and peak memory (VmHWM);
+#   5. the ratios, ours / nfcapd.
 # Each CPU figure is the median of RUNS runs. Bounded: about 8 minutes.
 # Usage: bench/collector.sh [BUILD_DIR]   (default build/release)
 set -euo pipefail
@@ -35,6 +36,7 @@ TARGET_X=${TARGET_X:-2}
 RCVBUF=${RCVBUF:-4194304}
 LO=${LO:-100000}
 VERSIONS=${VERSIONS:-"5 9 10"}
+CPU_WHO="ours ours-zstd ours-none nfcapd nfcapd-lz4"
 PY=/usr/bin/python3
 
 [ -x "$COLLECTOR" ] && [ -x "$SEND" ] || {
@@ -75,7 +77,7 @@ start_ours() { # [compress]
 collector {
 	state_dir = "$T/st"
 	pidfile = ""
-	compress = "${1:-zstd}"
+	compress = "${1:-lz4}"
 	rcvbuf = $RCVBUF
 }
 CONF
@@ -99,11 +101,11 @@ ours_settle() {
 	while sleep 0.3; b=$(ours_flows); [ "$a" != "$b" ]; do a=$b; done
 	echo "$b"
 }
-start_nfcapd() {
+start_nfcapd() { # [compression flag]
 	rm -rf "$T/nf"
 	mkdir -p "$T/nf"
 	CPORT=$(free_port)
-	nfcapd -b 127.0.0.1 -p "$CPORT" -w "$T/nf" -t 60 -z -B "$RCVBUF" \
+	nfcapd -b 127.0.0.1 -p "$CPORT" -w "$T/nf" -t 60 "${1:--z}" -B "$RCVBUF" \
 	    >"$T/nf.log" 2>&1 &
 	CPID=$!
 	PIDS+=("$CPID")
@@ -170,15 +172,23 @@ cpu_run() { # who version
 	local who=$1 v=$2 t0 t1 out
 	case $who in
 	ours) start_ours ;;
+	ours-zstd) start_ours zstd ;;
 	ours-none) start_ours none ;;
+	nfcapd-lz4) start_nfcapd -y ;;
 	*) start_nfcapd ;;
 	esac
 	t0=$(cpu_ns "$CPID")
 	out=$("$SEND" -v "$v" -c "$CPU_FLOWS" -r "$RATE" -s 9 "127.0.0.1:$CPORT")
-	if [ "$who" != nfcapd ]; then ours_settle >/dev/null; else sleep 0.5; fi
+	case $who in
+	ours*) ours_settle >/dev/null ;;
+	*) sleep 0.5 ;;
+	esac
 	t1=$(cpu_ns "$CPID")
 	hwm=$(hwm_kb "$CPID")
-	if [ "$who" != nfcapd ]; then stop_ours; else stop_nfcapd_flows >/dev/null; fi
+	case $who in
+	ours*) stop_ours ;;
+	*) stop_nfcapd_flows >/dev/null ;;
+	esac
 	awk -v d=$((t1 - t0)) -v n="$CPU_FLOWS" -v h="$hwm" \
 	    'BEGIN { printf "%.3f %d\n", d / 1e9 / (n / 1e6), h }'
 }
@@ -228,15 +238,15 @@ for v in $VERSIONS; do
 	# The three in turn, so drifting load falls on each alike.
 	declare -A cpu=() cpus=() hwms=()
 	for ((k = 0; k < RUNS; k++)); do
-		for who in ours ours-none nfcapd; do
+		for who in $CPU_WHO; do
 			read -r c h <<<"$(cpu_run "$who" "$v")"
 			cpus[$who]+="$c "
 			hwms[$who]+="$h "
 		done
 	done
-	for who in ours ours-none nfcapd; do
+	for who in $CPU_WHO; do
 		cpu[$who]=$(printf '%s\n' ${cpus[$who]} | median)
 		echo "v$v $who: cpu ${cpu[$who]} s/Mflow (runs: ${cpus[$who]% }), VmHWM $(printf '%s\n' ${hwms[$who]} | median) kB"
 	done
-	echo "v$v cpu ratio ours/nfcapd: $(ratio "${cpu[ours]}" "${cpu[nfcapd]}") compressed, $(ratio "${cpu[ours-none]}" "${cpu[nfcapd]}") ours uncompressed"
+	echo "v$v cpu ratio ours/nfcapd: $(ratio "${cpu[ours]}" "${cpu[nfcapd]}") compressed (LZ4 / LZO); ours zstd $(ratio "${cpu[ours-zstd]}" "${cpu[nfcapd]}"), ours uncompressed $(ratio "${cpu[ours-none]}" "${cpu[nfcapd]}"); ours LZ4 / nfcapd LZ4 $(ratio "${cpu[ours]}" "${cpu[nfcapd-lz4]}")"
 done

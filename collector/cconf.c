@@ -230,13 +230,9 @@ cconf_build(
 	}
 	c->nest = (int)v;
 	s = cfg_getstr(col, "compress");
-	if (strcmp(s, "zstd") == 0)
-		c->codec = FLOWFILE_CODEC_ZSTD;
-	else if (strcmp(s, "none") == 0)
-		c->codec = FLOWFILE_CODEC_NONE;
-	else {
-		errbuf_set(
-		    eb, "collector: compress \"%s\": must be zstd or none", s);
+	if (flowfile_codec_parse(s, &c->codec) == -1) {
+		errbuf_set(eb,
+		    "collector: compress \"%s\": must be lz4, zstd or none", s);
 		return -1;
 	}
 	v = cfg_getint(col, "zstd_level");

@@ -29,7 +29,7 @@ cfg_opt_t conf_collector_opts[] = {
 	CFG_STR("user", "", CFGF_NONE),
 	CFG_STR("interval", "300", CFGF_NONE),
 	CFG_INT("nest", 3, CFGF_NONE),
-	CFG_STR("compress", "zstd", CFGF_NONE),
+	CFG_STR("compress", "lz4", CFGF_NONE),
 	CFG_INT("zstd_level", -1, CFGF_NONE),
 	CFG_BOOL("export_time", cfg_false, CFGF_NONE),
 	CFG_STR("late_grace", "60", CFGF_NONE),

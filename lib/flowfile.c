@@ -18,10 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <zstd.h>
-
 #include "lib/afile.h"
 #include "lib/crc32c.h"
+#include "lib/ffcodec.h"
 #include "lib/flowfile_fmt.h"
 
 /* "YYYY/YYYY-MM/YYYY-MM-DD/" with room for any int. */
@@ -148,6 +147,33 @@ flowfile_parse_name(const char *name, uint64_t *start)
 
 /* --------------------------------------------------------------- writer */
 
+static const char *const ff_codec_names[] = {
+	[FLOWFILE_CODEC_NONE] = "none",
+	[FLOWFILE_CODEC_ZSTD] = "zstd",
+	[FLOWFILE_CODEC_LZ4] = "lz4",
+};
+
+int
+flowfile_codec_parse(const char *name, enum flowfile_codec *c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ff_codec_names) / sizeof(ff_codec_names[0]); i++)
+		if (strcmp(name, ff_codec_names[i]) == 0) {
+			*c = (enum flowfile_codec)i;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+flowfile_codec_name(enum flowfile_codec c)
+{
+	return (size_t)c < sizeof(ff_codec_names) / sizeof(ff_codec_names[0])
+	    ? ff_codec_names[c]
+	    : "?";
+}
+
 struct flowfile_writer {
 	int fd;
 	int nest;
@@ -161,13 +187,11 @@ struct flowfile_writer {
 	char creator[32];
 	char dir[PATH_MAX];
 	char tmp[PATH_MAX];
-	size_t npend;    /* records in the block being built */
-	int fmt;         /* its record format (FF_FMT_V4 until an IPv6 one) */
-	uint8_t *raw;    /* block header + the records encoded as rows */
-	uint8_t *planes; /* the payload as byte planes, before zstd */
-	uint8_t *zbuf;   /* block header + compressed payload */
-	size_t zcap;
-	ZSTD_CCtx *cctx;
+	size_t npend;  /* records in the block being built */
+	int fmt;       /* its record format (FF_FMT_V4 until an IPv6 one) */
+	uint8_t *raw;  /* block header + the records encoded as rows */
+	uint8_t *zbuf; /* block header + encoded payload */
+	struct ff_enc *enc; /* NULL: no compression */
 };
 
 static int
@@ -230,9 +254,8 @@ ff_writer_free(struct flowfile_writer *w)
 {
 	if (w == NULL)
 		return;
-	ZSTD_freeCCtx(w->cctx);
+	ff_enc_free(w->enc);
 	free(w->raw);
-	free(w->planes);
 	free(w->zbuf);
 	free(w);
 }
@@ -258,7 +281,7 @@ flowfile_writer_open(const char *dir, uint64_t start, uint64_t end,
 	    opts != NULL && opts->creator != NULL ? opts->creator
 						  : "flowtally");
 	if (w->codec != FLOWFILE_CODEC_NONE &&
-	    w->codec != FLOWFILE_CODEC_ZSTD) {
+	    w->codec != FLOWFILE_CODEC_ZSTD && w->codec != FLOWFILE_CODEC_LZ4) {
 		errno = EINVAL;
 		goto fail;
 	}
@@ -280,15 +303,15 @@ flowfile_writer_open(const char *dir, uint64_t start, uint64_t end,
 	w->raw = malloc(FF_BLK_HDR_LEN + FF_RAW_MAX);
 	if (w->raw == NULL)
 		goto fail;
-	if (w->codec == FLOWFILE_CODEC_ZSTD) {
-		w->zcap = ZSTD_compressBound(FF_RAW_MAX);
-		if ((w->zbuf = malloc(FF_BLK_HDR_LEN + w->zcap)) == NULL ||
-		    (w->planes = malloc(FF_RAW_MAX)) == NULL)
+	if (w->codec != FLOWFILE_CODEC_NONE) {
+		w->enc = ff_enc_new(w->codec == FLOWFILE_CODEC_ZSTD
+			? FF_CODEC_ZSTD_SPARSE
+			: FF_CODEC_LZ4_SPARSE,
+		    w->level, FF_RAW_MAX);
+		if (w->enc == NULL ||
+		    (w->zbuf = malloc(FF_BLK_HDR_LEN + ff_enc_bound(w->enc))) ==
+			NULL)
 			goto fail;
-		if ((w->cctx = ZSTD_createCCtx()) == NULL) {
-			errno = ENOMEM;
-			goto fail;
-		}
 	}
 	w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (w->fd == -1)
@@ -317,7 +340,7 @@ ff_flush_block(struct flowfile_writer *w)
 {
 	uint8_t *blk, *rows;
 	size_t rl, raw_len, stored;
-	int fmt = w->fmt, codec = FLOWFILE_CODEC_NONE;
+	int fmt = w->fmt, codec = FF_CODEC_NONE;
 
 	if (w->npend == 0)
 		return 0;
@@ -326,17 +349,15 @@ ff_flush_block(struct flowfile_writer *w)
 	rows = w->raw + FF_BLK_HDR_LEN;
 	blk = w->raw;
 	stored = raw_len;
-	if (w->codec == FLOWFILE_CODEC_ZSTD) {
-		size_t z;
+	if (w->enc != NULL) {
+		/* 0: not smaller than the rows, which are stored then. */
+		size_t z = ff_enc_block(
+		    w->enc, w->zbuf + FF_BLK_HDR_LEN, rows, w->npend, rl);
 
-		ff_to_planes(w->planes, rows, w->npend, rl);
-		z = ZSTD_compressCCtx(w->cctx, w->zbuf + FF_BLK_HDR_LEN,
-		    w->zcap, w->planes, raw_len, w->level);
-		/* Incompressible blocks are stored raw (the rows). */
-		if (!ZSTD_isError(z) && z < raw_len) {
+		if (z > 0) {
 			blk = w->zbuf;
 			stored = z;
-			codec = FF_CODEC_ZSTD_PLANES;
+			codec = ff_enc_codec(w->enc);
 		}
 	}
 	memcpy(blk + FB_MAGIC, ff_blk_magic, 4);

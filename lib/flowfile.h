@@ -1,6 +1,6 @@
 /*
  * The flowtally flow file: a header with the interval and per-exporter
- * counters, then records in checksummed, optionally zstd-compressed blocks.
+ * counters, then records in checksummed, optionally compressed blocks.
  * docs/FLOWFILE.md documents the layout field by field; in short:
  *
  *   offset 0                                      all integers little-endian
@@ -13,10 +13,10 @@
  *   | block 0: 32-byte block header                                 |
  *   |   magic "FTBK", records (u32), format (u8: 1 = v4 88-byte    |
  *   |   records, 2 = v6 136-byte records), codec (u8: 0 none,      |
- *   |   1 zstd, 2 zstd of byte planes), raw length (u32), stored   |
- *   |   length (u32), payload                                      |
- *   |   CRC32C (u32), header CRC32C (u32)                          |
- *   | payload: records x record size bytes (raw or one zstd frame) |
+ *   |   1 zstd rows, 2 zstd planes, 3 zstd sparse planes, 4 LZ4    |
+ *   |   sparse planes), raw length (u32), stored length (u32),     |
+ *   |   payload CRC32C (u32), header CRC32C (u32)                  |
+ *   | payload: the records as rows, or compressed byte planes      |
  *   +---------------------------------------------------------------+
  *   | block 1 ... block N-1  (up to FLOWFILE_BLOCK_RECORDS records) |
  *   +---------------------------------------------------------------+
@@ -48,7 +48,7 @@
 
 #define FLOWFILE_MAX_EXPORTERS 1024
 #define FLOWFILE_PREFIX        "ft-"
-#define FLOWFILE_VERSION       2    /* the format version written */
+#define FLOWFILE_VERSION       3    /* the format version written */
 #define FLOWFILE_VERSION_MIN   1    /* the oldest version still read */
 #define FLOWFILE_BLOCK_MAX     4096 /* records per block a reader accepts */
 /*
@@ -96,18 +96,29 @@ struct flowfile_header {
 	struct flowfile_exporter *exporters; /* n_exporters of them */
 };
 
+/* How the writer stores blocks (docs/FLOWFILE.md, block codecs). */
 enum flowfile_codec {
-	FLOWFILE_CODEC_NONE = 0,
-	FLOWFILE_CODEC_ZSTD = 1,
+	FLOWFILE_CODEC_NONE = 0, /* records as rows (block codec 0) */
+	FLOWFILE_CODEC_ZSTD = 1, /* sparse byte planes, zstd (codec 3) */
+	FLOWFILE_CODEC_LZ4 = 2,  /* sparse byte planes, LZ4 (codec 4) */
 };
 
 struct flowfile_writer;
 
 /*
+ * A codec by its configuration name ("none", "zstd", "lz4"): 0 with *c
+ * set, or -1 for any other name.
+ */
+int flowfile_codec_parse(const char *name, enum flowfile_codec *c);
+/* The configuration name of a codec. */
+const char *flowfile_codec_name(enum flowfile_codec c);
+
+/*
  * Options of a new file. nest is 0 (flat) or 3 (YYYY/YYYY-MM/YYYY-MM-DD/).
  * zstd_level applies when codec is FLOWFILE_CODEC_ZSTD (1..19, or the
- * fast levels -7..-1; anything else means 3): blocks are then written as
- * zstd over byte planes (block codec 2). creator NULL means "flowtally".
+ * fast levels -7..-1; anything else means 3). A block that the codec
+ * would not make smaller is stored as rows. creator NULL means
+ * "flowtally".
  */
 struct flowfile_opts {
 	enum flowfile_codec codec;

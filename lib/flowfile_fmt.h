@@ -28,9 +28,7 @@
 #define FF_REC_V6      136
 #define FF_REC_MAX     FF_REC_V6
 #define FF_RAW_MAX     ((size_t)FLOWFILE_BLOCK_MAX * FF_REC_MAX)
-/* Block codec 2 (format version 2): zstd over the records' byte planes. */
-#define FF_CODEC_ZSTD_PLANES 2
-#define FF_PLANE_CHUNK       64 /* records transposed together */
+#define FF_PLANE_CHUNK 64 /* records transposed together */
 
 static const uint8_t ff_magic[8] = { 0x89, 'F', 'T', 'F', '\r', '\n', 0x1a,
 	'\n' };

@@ -18,9 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <zstd.h>
-
 #include "lib/crc32c.h"
+#include "lib/ffcodec.h"
 #include "lib/flowfile_fmt.h"
 
 struct flowfile_reader {
@@ -33,9 +32,8 @@ struct flowfile_reader {
 	uint64_t data_end; /* where blocks end */
 	uint8_t *io;       /* pread buffer (files only) */
 	size_t iocap;
-	uint8_t *raw;    /* decompressed payload (codec 1) */
-	uint8_t *planes; /* decompressed byte planes (codec 2) */
-	ZSTD_DCtx *dctx;
+	uint8_t *dec;       /* decoded payload (rows or byte planes) */
+	struct ff_dec *ffd; /* made at the first compressed block */
 	const uint8_t *blk; /* current block's records, or its byte planes */
 	uint32_t blk_n;
 	uint32_t blk_cur;
@@ -244,7 +242,7 @@ flowfile_open(const char *path, struct flowfile_reader **out, struct errbuf *eb)
 		goto fail;
 	}
 	r->size = (uint64_t)st.st_size;
-	r->iocap = FF_BLK_HDR_LEN + ZSTD_compressBound(FF_RAW_MAX);
+	r->iocap = FF_BLK_HDR_LEN + ff_stored_max(FF_RAW_MAX);
 	if (r->iocap < (size_t)FLOWFILE_MAX_EXPORTERS * FF_EXP_LEN)
 		r->iocap = (size_t)FLOWFILE_MAX_EXPORTERS * FF_EXP_LEN;
 	if ((r->io = malloc(r->iocap)) == NULL) {
@@ -310,11 +308,10 @@ flowfile_close(struct flowfile_reader *r)
 		return;
 	if (r->fd != -1)
 		close(r->fd);
-	ZSTD_freeDCtx(r->dctx);
+	ff_dec_free(r->ffd);
 	free(r->hdr.exporters);
 	free(r->io);
-	free(r->raw);
-	free(r->planes);
+	free(r->dec);
 	free(r);
 }
 
@@ -355,6 +352,27 @@ ff_resync(struct flowfile_reader *r)
 }
 
 /*
+ * Whether a block codec is one the file's format version has: 0 and 1
+ * since version 1, 2 since version 2, 3 and 4 since version 3.
+ */
+static bool
+ff_codec_known(int codec, uint16_t version)
+{
+	switch (codec) {
+	case FF_CODEC_NONE:
+	case FF_CODEC_ZSTD_ROWS:
+		return true;
+	case FF_CODEC_ZSTD_PLANES:
+		return version >= 2;
+	case FF_CODEC_ZSTD_SPARSE:
+	case FF_CODEC_LZ4_SPARSE:
+		return version >= 3;
+	default:
+		return false;
+	}
+}
+
+/*
  * Load the block at r->off. Returns 0 (r->blk set), or -1 with eb naming the
  * damage; r->off then points past it (or at the next candidate block).
  */
@@ -365,7 +383,8 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 	uint64_t boff = r->off;
 	uint32_t nrec, raw_len, stored, pcrc;
 	int fmt, codec;
-	size_t rl, z;
+	const char *why;
+	size_t rl;
 
 	if (r->data_end - boff < FF_BLK_HDR_LEN) {
 		errbuf_set(eb, "%s: truncated block header at offset %" PRIu64,
@@ -393,11 +412,9 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 	pcrc = le32(p + FB_PCRC);
 	rl = ff_rec_len(fmt);
 	if (rl == 0 || nrec == 0 || nrec > FLOWFILE_BLOCK_MAX ||
-	    raw_len != nrec * rl ||
-	    (codec != FLOWFILE_CODEC_NONE && codec != FLOWFILE_CODEC_ZSTD &&
-		codec != FF_CODEC_ZSTD_PLANES) ||
-	    (codec == FLOWFILE_CODEC_NONE && stored != raw_len) ||
-	    stored > ZSTD_compressBound(FF_RAW_MAX)) {
+	    raw_len != nrec * rl || !ff_codec_known(codec, r->hdr.version) ||
+	    (codec == FF_CODEC_NONE && stored != raw_len) ||
+	    stored > ff_stored_max(FF_RAW_MAX)) {
 		errbuf_set(eb,
 		    "%s: block at offset %" PRIu64
 		    " has an unknown format, codec or bad lengths",
@@ -429,30 +446,26 @@ ff_load_block(struct flowfile_reader *r, struct errbuf *eb)
 		    r->name, boff, nrec);
 		return -1;
 	}
-	if (codec != FLOWFILE_CODEC_NONE) {
-		uint8_t **dst =
-		    codec == FF_CODEC_ZSTD_PLANES ? &r->planes : &r->raw;
-
-		if ((*dst == NULL && (*dst = malloc(FF_RAW_MAX)) == NULL) ||
-		    (r->dctx == NULL &&
-			(r->dctx = ZSTD_createDCtx()) == NULL)) {
+	if (codec != FF_CODEC_NONE) {
+		if ((r->dec == NULL && (r->dec = malloc(FF_RAW_MAX)) == NULL) ||
+		    (r->ffd == NULL && (r->ffd = ff_dec_new()) == NULL)) {
 			r->lost += nrec;
 			errbuf_set(eb, "%s: out of memory", r->name);
 			return -1;
 		}
-		z = ZSTD_decompressDCtx(r->dctx, *dst, raw_len, p, stored);
-		if (ZSTD_isError(z) || z != raw_len) {
+		if (ff_dec_block(r->ffd, codec, p, stored, r->dec, nrec, rl,
+			&why) == -1) {
 			r->lost += nrec;
 			errbuf_set(eb,
 			    "%s: block at offset %" PRIu64
-			    " does not decompress: %u records lost",
-			    r->name, boff, nrec);
+			    " does not decode (%s): %u records lost",
+			    r->name, boff, why, nrec);
 			return -1;
 		}
-		p = *dst;
+		p = r->dec;
 	}
 	/* Planes stay planes: flowfile_read() transposes via the L1. */
-	r->blk_planes = codec == FF_CODEC_ZSTD_PLANES;
+	r->blk_planes = codec != FF_CODEC_NONE && codec != FF_CODEC_ZSTD_ROWS;
 	r->blk = p;
 	r->blk_n = nrec;
 	r->blk_cur = 0;

@@ -8,6 +8,7 @@ PKGS=(
 	# build
 	build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 	libpcap-dev librrd-dev libconfuse-dev libcmocka-dev libzstd-dev
+	liblz4-dev
 	# run and serve
 	rrdtool rrdcached lighttpd
 	# interop oracles and test tools

@@ -32,7 +32,7 @@ static void __attribute__((noreturn)) usage(void)
 {
 	fprintf(stderr,
 	    "usage: flowtally-dump [-o text|csv|json] [--stats] [--since T] [--until T] FILE|DIR...\n"
-	    "       flowtally-dump --import CSV --start T --end T [--codec none|zstd] [--nest] OUTDIR\n");
+	    "       flowtally-dump --import CSV --start T --end T [--codec lz4|zstd|none] [--nest] OUTDIR\n");
 	exit(2);
 }
 
@@ -40,7 +40,7 @@ static int
 import_main(const char *csv, const char *outdir, const char *start,
     const char *end, const char *codec, int nest)
 {
-	struct dumpimport_opts o = { .codec = FLOWFILE_CODEC_ZSTD,
+	struct dumpimport_opts o = { .codec = FLOWFILE_CODEC_LZ4,
 		.nest = nest ? 3 : 0 };
 	char path[4096];
 	struct errbuf eb;
@@ -54,10 +54,8 @@ import_main(const char *csv, const char *outdir, const char *start,
 		    "--import needs --start T and --end T, whole seconds, start before end");
 	o.start_s = s / 1000;
 	o.end_s = e / 1000;
-	if (codec != NULL && strcmp(codec, "none") == 0)
-		o.codec = FLOWFILE_CODEC_NONE;
-	else if (codec != NULL && strcmp(codec, "zstd") != 0)
-		fatalx("unknown codec '%s' (none or zstd)", codec);
+	if (codec != NULL && flowfile_codec_parse(codec, &o.codec) == -1)
+		fatalx("unknown codec '%s' (lz4, zstd or none)", codec);
 	if (strcmp(csv, "-") == 0)
 		fp = stdin;
 	else if ((fp = fopen(csv, "r")) == NULL)

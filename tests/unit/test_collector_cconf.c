@@ -109,6 +109,31 @@ test_cconf_build(void **state)
 	cconf_clear(&c);
 }
 
+/* LZ4 unless the file says otherwise; each codec by its name. */
+static void
+test_cconf_codecs(void **state)
+{
+	static const struct {
+		const char *text;
+		enum flowfile_codec codec;
+	} ok[] = {
+		{ "collector { }", FLOWFILE_CODEC_LZ4 },
+		{ "collector { compress = \"lz4\" }", FLOWFILE_CODEC_LZ4 },
+		{ "collector { compress = \"zstd\" }", FLOWFILE_CODEC_ZSTD },
+		{ "collector { compress = \"none\" }", FLOWFILE_CODEC_NONE },
+	};
+	struct cconf c;
+	struct errbuf eb;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		assert_int_equal(build(ok[i].text, NULL, &c, &eb), 0);
+		assert_int_equal(c.codec, ok[i].codec);
+		cconf_clear(&c);
+	}
+}
+
 static void
 test_cconf_cli_overrides(void **state)
 {
@@ -138,7 +163,7 @@ test_cconf_errors(void **state)
 	static const struct {
 		const char *text, *want;
 	} bad[] = {
-		{ "collector { compress = \"lz4\" }", "compress \"lz4\"" },
+		{ "collector { compress = \"lzo\" }", "compress \"lzo\"" },
 		{ "collector { zstd_level = 0 }", "zstd_level 0" },
 		{ "collector { late_grace = \"2d\" }", "late_grace \"2d\"" },
 		{ "collector { allow = { \"10.0.0.300\" } }",
@@ -172,6 +197,7 @@ main(void)
 		cmocka_unit_test(test_cconf_size),
 		cmocka_unit_test(test_cconf_listen),
 		cmocka_unit_test(test_cconf_build),
+		cmocka_unit_test(test_cconf_codecs),
 		cmocka_unit_test(test_cconf_cli_overrides),
 		cmocka_unit_test(test_cconf_errors),
 	};

@@ -192,7 +192,7 @@ test_dump_file_stats_text(void **state)
 	assert_true(strncmp(s, want, strlen(want)) == 0);
 	assert_non_null(strstr(s,
 	    "\n  interval 2023-11-14T22:15:00.000Z .. "
-	    "2023-11-14T22:20:00.000Z\n  version 2 "
+	    "2023-11-14T22:20:00.000Z\n  version 3 "
 	    "creator flowtally host "));
 	assert_non_null(strstr(s,
 	    " closed yes\n  header records 3 blocks 1 "
@@ -232,7 +232,7 @@ test_dump_file_stats_json(void **state)
 	assert_non_null(strstr(s,
 	    "\"start\":\"2023-11-14T22:15:00.000Z\","
 	    "\"end\":\"2023-11-14T22:20:00.000Z\","
-	    "\"version\":2,\"creator\":\"flowtally\","));
+	    "\"version\":3,\"creator\":\"flowtally\","));
 	assert_non_null(strstr(s,
 	    "\"closed\":true,\"records\":3,\"blocks\":1,"
 	    "\"exporters\":[{\"addr\":\"192.0.2.1\","

@@ -329,7 +329,7 @@ test_flowfile_future_version(void **state)
 
 	b = empty_file(c->dir, path, sizeof(path), &len);
 	b[8] = FLOWFILE_VERSION + 1;
-	open_fails(path, b, len, "unsupported flow file format version 3");
+	open_fails(path, b, len, "unsupported flow file format version 4");
 	/* Version 0 never existed. */
 	b[8] = 0;
 	open_fails(path, b, len, "unsupported flow file format version 0");
