@@ -2,6 +2,8 @@
  * Flow-file throughput: writer records/s (including the fsync and publish
  * at close) and reader records/s from the page cache, uncompressed, LZ4
  * and zstd (levels -1 and 3), medians of several runs; plus CRC32C speed.
+ * The records are synthetic, or taken from existing flow files (the
+ * demo's, real traffic) and repeated up to the count asked for.
  * Driven by bench/flowfile.sh; never part of the test suite.
  */
 #include <inttypes.h>
@@ -65,6 +67,42 @@ gen(struct flow *f, size_t n, uint64_t base_ms)
 		f[i].sampling = 1;
 		f[i].direction = 0;
 	}
+}
+
+/* Fill f[0..n) with the records of the flow files paths[0..np), over and
+ * over; exits on a read error or when the files hold no records. */
+static void
+load(struct flow *f, size_t n, char **paths, int np)
+{
+	struct flowfile_reader *r;
+	struct errbuf eb;
+	size_t have = 0, i;
+	ssize_t k;
+	int p;
+
+	for (p = 0; p < np && have < n; p++) {
+		if (flowfile_open(paths[p], &r, &eb) == -1) {
+			fprintf(stderr, "%s\n", eb.msg);
+			exit(1);
+		}
+		while (have < n &&
+		    (k = flowfile_read(r, f + have,
+			 n - have < BATCH ? n - have : BATCH, &eb)) != 0) {
+			if (k < 0) {
+				fprintf(stderr, "%s\n", eb.msg);
+				exit(1);
+			}
+			have += (size_t)k;
+		}
+		flowfile_close(r);
+	}
+	if (have == 0) {
+		fprintf(stderr, "no records in the files given\n");
+		exit(1);
+	}
+	printf("records from %d files: %zu distinct\n", np, have);
+	for (i = have; i < n; i++)
+		f[i] = f[i % have];
 }
 
 static double
@@ -149,8 +187,9 @@ main(int argc, char **argv)
 	int runs, i;
 	size_t c;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: bench_flowfile DIR NRECORDS RUNS\n");
+	if (argc < 4) {
+		fprintf(stderr,
+		    "usage: bench_flowfile DIR NRECORDS RUNS [FLOWFILE...]\n");
 		return 2;
 	}
 	n = strtoul(argv[2], NULL, 10);
@@ -159,7 +198,10 @@ main(int argc, char **argv)
 		return 2;
 	if ((f = malloc(n * sizeof(*f))) == NULL)
 		return 1;
-	gen(f, n, 1700000100000ULL);
+	if (argc > 4)
+		load(f, n, argv + 4, argc - 4);
+	else
+		gen(f, n, 1700000100000ULL);
 	printf("records %zu, runs %d, crc32c %s\n", n, runs,
 	    crc32c_hw_available() ? "sse4.2" : "software");
 	for (c = 0; c < ncs; c++) {

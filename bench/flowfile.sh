@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Flow-file benchmark: write and read N records (default 5 M) uncompressed
 # with LZ4 and with zstd, 5 runs each, medians; reads come from the page
-# cache.
+# cache. Synthetic records first, then the demo pipeline's (or FLOWS=DIR).
 # Usage: bench/flowfile.sh [builddir] [records]  (a Release build if absent)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +16,21 @@ trap 'rm -rf "$out"' EXIT
 lscpu | grep 'Model name' || true
 echo "cores: $(nproc), $(uname -sr)"
 "$bld/bench/bench_flowfile" "$out" "$n" 5
+
+# The same on traffic-shaped records: the flow files of the demo pipeline
+# (scripts/demo.sh; sensors over generated traffic), or FLOWS=DIR of your
+# own, repeated up to the count. Compression depends on the data more than
+# anything else here.
+flows=${FLOWS:-$src/demo-work/flows}
+if [ -d "$flows" ]; then
+	mapfile -t files < <(find "$flows" -type f -name 'ft-*' | sort)
+	if [ ${#files[@]} -gt 0 ]; then
+		echo "records from $flows"
+		"$bld/bench/bench_flowfile" "$out" "$n" 5 "${files[@]}"
+	fi
+else
+	echo "no $flows: run scripts/demo.sh first for the traffic-shaped records"
+fi
 
 # Side by side with nfdump 1.7 reading an nfcapd file of the same records
 # (NetFlow v5 sent to nfcapd on 127.0.0.1; the same records imported from

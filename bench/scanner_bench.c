@@ -147,14 +147,13 @@ cmd_gen(const char *dir, uint64_t n, uint32_t hosts, const char *codec)
 	uint64_t i = 0;
 	size_t k, j;
 
-	/* zstd at level -1 is what the collector writes by default. */
-	if (strcmp(codec, "zstd") == 0) {
-		o.codec = FLOWFILE_CODEC_ZSTD;
-		o.zstd_level = -1;
-	} else if (strcmp(codec, "none") != 0) {
-		fprintf(stderr, "gen: codec must be zstd or none\n");
+	/* The collector's choices: lz4 (its default), zstd at its default
+	 * level -1, or none. */
+	if (flowfile_codec_parse(codec, &o.codec) == -1) {
+		fprintf(stderr, "gen: codec must be lz4, zstd or none\n");
 		return -1;
 	}
+	o.zstd_level = -1;
 	if (flowfile_writer_open(dir, T0, T0 + 300, &o, &w) == -1)
 		return -1;
 	while (i < n) {
@@ -512,6 +511,6 @@ main(int argc, char *argv[])
 		    ? 1
 		    : 0;
 	fprintf(stderr,
-	    "usage: scanner_bench gen DIR N [HOSTS [zstd|none]] | conf OUT OBJECTS [BOARDDIR [TOP [MAX_HOSTS]]] | classify CONF FILE RUNS | rrd DIR N RUNS [DAEMON] | send FILE ADDR PORT [PPS]\n");
+	    "usage: scanner_bench gen DIR N [HOSTS [lz4|zstd|none]] | conf OUT OBJECTS [BOARDDIR [TOP [MAX_HOSTS]]] | classify CONF FILE RUNS | rrd DIR N RUNS [DAEMON] | send FILE ADDR PORT [PPS]\n");
 	return 1;
 }
