@@ -8,14 +8,15 @@
 #      scale between LO and the sender's limit, STEPS steps: about 7 %
 #      resolution with 6; "limit" when never lossy);
 #   3. the target check: ours at TARGET_X (2) times nfcapd's zero-loss rate,
-#      CHECKS trials, each must lose nothing;
+#      CHECKS trials, each must lose nothing (a lossy trial prints where:
+#      the kernel's socket buffer or our ring);
 #   4. CPU seconds per million flows at RATE flows/s (the run time of all
 #      the process's threads from /proc/PID/task/*/schedstat, in ns, over
 #      CPU_FLOWS flows; the collectors in turn, RUNS rounds) with
 #      compression on (ours: LZ4, the default; nfcapd: -z LZO, its usual
 #      choice), and for reference ours with zstd (level -1) and without
 #      compression, nfcapd with -y LZ4; and peak memory (VmHWM);
-#   5. the ratios, ours / nfcapd.
+#   5. the ratios, ours / nfcapd (CPU_WHO picks a subset of the five).
 # Each CPU figure is the median of RUNS runs. Bounded: about 8 minutes.
 # Usage: bench/collector.sh [BUILD_DIR]   (default build/release)
 set -euo pipefail
@@ -36,7 +37,7 @@ TARGET_X=${TARGET_X:-2}
 RCVBUF=${RCVBUF:-4194304}
 LO=${LO:-100000}
 VERSIONS=${VERSIONS:-"5 9 10"}
-CPU_WHO="ours ours-zstd ours-none nfcapd nfcapd-lz4"
+CPU_WHO=${CPU_WHO:-"ours ours-zstd ours-none nfcapd nfcapd-lz4"}
 PY=/usr/bin/python3
 
 [ -x "$COLLECTOR" ] && [ -x "$SEND" ] || {
@@ -139,6 +140,9 @@ trial() { # who version rate
 	sent=$(field "$out" flows)
 	if [ "$who" = ours ]; then
 		got=$(ours_settle)
+		# where the losses were, for the target check's line
+		awk '$1 == "collector" { for (i = 2; i <= NF; i++) if ($i ~ /^(kernel|ring)_drops=/) printf "%s ", $i }' \
+		    "$T/st/stats" >"$T/drops"
 		stop_ours
 	else
 		got=$(stop_nfcapd_flows)
@@ -230,6 +234,7 @@ for v in $VERSIONS; do
 	losses=()
 	for ((k = 0; k < CHECKS; k++)); do
 		losses+=("$(trial ours "$v" "$target")")
+		[ "${losses[-1]}" = 0 ] || echo "v$v target check trial $((k + 1)): datagrams dropped: $(cat "$T/drops")"
 	done
 	ok=pass
 	for x in "${losses[@]}"; do [ "$x" = 0 ] || ok=FAIL; done
@@ -248,5 +253,5 @@ for v in $VERSIONS; do
 		cpu[$who]=$(printf '%s\n' ${cpus[$who]} | median)
 		echo "v$v $who: cpu ${cpu[$who]} s/Mflow (runs: ${cpus[$who]% }), VmHWM $(printf '%s\n' ${hwms[$who]} | median) kB"
 	done
-	echo "v$v cpu ratio ours/nfcapd: $(ratio "${cpu[ours]}" "${cpu[nfcapd]}") compressed (LZ4 / LZO); ours zstd $(ratio "${cpu[ours-zstd]}" "${cpu[nfcapd]}"), ours uncompressed $(ratio "${cpu[ours-none]}" "${cpu[nfcapd]}"); ours LZ4 / nfcapd LZ4 $(ratio "${cpu[ours]}" "${cpu[nfcapd-lz4]}")"
+	echo "v$v cpu ratio ours/nfcapd: $(ratio "${cpu[ours]:-0}" "${cpu[nfcapd]:-0}") compressed (LZ4 / LZO); ours zstd $(ratio "${cpu[ours-zstd]:-0}" "${cpu[nfcapd]:-0}"), ours uncompressed $(ratio "${cpu[ours-none]:-0}" "${cpu[nfcapd]:-0}"); ours LZ4 / nfcapd LZ4 $(ratio "${cpu[ours]:-0}" "${cpu[nfcapd-lz4]:-0}")"
 done
