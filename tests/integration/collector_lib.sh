@@ -1,7 +1,8 @@
 # Helpers for the collector's integration tests (sourced, not a test):
 # a temp dir, starting flowtally-collector on 127.0.0.1 with an ephemeral
 # port read back from its stats file, waiting on conditions with deadlines,
-# and cleanup of every process started.
+# and cleanup of every process started. Files are written with the
+# collector's default codec, LZ4, unless FT_COMPRESS names another.
 set -euo pipefail
 
 B=${FT_BUILDDIR:?}
@@ -57,7 +58,7 @@ start_collector() {
 collector {
 	state_dir = "$STATE"
 	pidfile = "$T/pid"
-	compress = "zstd"
+	compress = "${FT_COMPRESS:-lz4}"
 	$extra
 }
 CONF
