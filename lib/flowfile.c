@@ -166,14 +166,6 @@ flowfile_codec_parse(const char *name, enum flowfile_codec *c)
 	return -1;
 }
 
-const char *
-flowfile_codec_name(enum flowfile_codec c)
-{
-	return (size_t)c < sizeof(ff_codec_names) / sizeof(ff_codec_names[0])
-	    ? ff_codec_names[c]
-	    : "?";
-}
-
 struct flowfile_writer {
 	int fd;
 	int nest;

@@ -110,8 +110,6 @@ struct flowfile_writer;
  * set, or -1 for any other name.
  */
 int flowfile_codec_parse(const char *name, enum flowfile_codec *c);
-/* The configuration name of a codec. */
-const char *flowfile_codec_name(enum flowfile_codec c);
 
 /*
  * Options of a new file. nest is 0 (flat) or 3 (YYYY/YYYY-MM/YYYY-MM-DD/).
